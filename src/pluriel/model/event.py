@@ -129,6 +129,7 @@ class FeedMeta:
     refresh_interval: timedelta | None = None
     timezone: str | None = None
     next_url: str | None = None  # paging / checkpoint for formats that have one
+    follow: tuple[str, ...] = ()  # detail pages a listing links to (same site)
     complete: bool = True  # False when the feed is known to be a partial view
 
 
