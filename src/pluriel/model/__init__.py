@@ -12,6 +12,7 @@ from pluriel.model.event import (
     SourceEvent,
     SourceItemError,
 )
+from pluriel.model.folding import fold
 from pluriel.model.source import FetchOutcome, SourceSpec
 from pluriel.model.text import LANGUAGES, UNDETERMINED, I18nText, fallback_chain, normalise_lang
 
@@ -33,5 +34,6 @@ __all__ = [
     "SourceSpec",
     "SourceItemError",
     "fallback_chain",
+    "fold",
     "normalise_lang",
 ]
