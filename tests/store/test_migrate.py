@@ -8,9 +8,23 @@ from pluriel.store.migrate import MIGRATIONS
 from ..conftest import _with_db
 
 TABLES = {
-    "institution", "source", "source_run", "place", "organiser", "event", "event_text",
-    "occurrence", "category", "event_category", "source_event", "change", "account",
-    "api_key", "submission", "audit", "schema_migration",
+    "institution",
+    "source",
+    "source_run",
+    "place",
+    "organiser",
+    "event",
+    "event_text",
+    "occurrence",
+    "category",
+    "event_category",
+    "source_event",
+    "change",
+    "account",
+    "api_key",
+    "submission",
+    "audit",
+    "schema_migration",
 }
 
 

@@ -53,9 +53,7 @@ class I18nText:
     items: tuple[tuple[str, str], ...] = ()
 
     @classmethod
-    def of(
-        cls, values: Mapping[str, str] | Iterable[tuple[str, str]] | None = None
-    ) -> I18nText:
+    def of(cls, values: Mapping[str, str] | Iterable[tuple[str, str]] | None = None) -> I18nText:
         pairs = values.items() if isinstance(values, Mapping) else (values or ())
         seen: dict[str, str] = {}
         for lang, text in pairs:

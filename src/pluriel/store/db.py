@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import psycopg
 from psycopg.rows import dict_row
@@ -28,7 +28,7 @@ class EmbeddedServer:
     """A pgserver-managed PostgreSQL in one directory, shared by processes."""
 
     _lock = threading.Lock()
-    _servers: dict[Path, Any] = {}
+    _servers: ClassVar[dict[Path, Any]] = {}
 
     def __init__(self, home: Path) -> None:
         self.pgdata = (home / "pgdata").resolve()
@@ -38,7 +38,8 @@ class EmbeddedServer:
             server = self._servers.get(self.pgdata)
             if server is None:
                 try:
-                    import pgserver  # noqa: PLC0415  (heavy import, only when embedded)
+                    # Inline: the embedded server is only needed without DATABASE_URL.
+                    import pgserver
                 except ImportError as exc:  # pragma: no cover - dependency of the package
                     raise StoreError("the embedded PostgreSQL (pgserver) is not installed") from exc
                 self.pgdata.parent.mkdir(parents=True, exist_ok=True)

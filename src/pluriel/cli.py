@@ -1,0 +1,374 @@
+"""The ``pluriel`` command.
+
+Exit codes: 0 done, 1 a source failed, 2 a usage or setup error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import secrets
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from pluriel.errors import PlurielError
+from pluriel.model import FetchOutcome, SourceFormat, SourceSpec
+from pluriel.settings import Settings
+from pluriel.store import connect, migrate, registry, resolve_database_url
+
+__all__ = ["main"]
+
+# Commands import their heavy layers (Scrapy, uvicorn, the web app) inside the
+# function, so that `pluriel --help` and `pluriel sources` stay fast.
+
+Conn = psycopg.Connection[dict[str, Any]]
+FORMATS = [f.value for f in SourceFormat]
+
+
+def _out(text: str) -> None:
+    print(text, flush=True)
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _open(settings: Settings) -> Conn:
+    conn = connect(resolve_database_url(settings))
+    migrate(conn)
+    conn.commit()
+    return conn
+
+
+def _institution(conn: Conn, slug: str) -> registry.Institution:
+    found = registry.get_institution(conn, slug)
+    if found is None:
+        raise PlurielError(
+            f"no institution {slug!r}; create it with: pluriel institution add {slug} --name … "
+            "--country LU"
+        )
+    return found
+
+
+def cmd_db_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    conn = connect(resolve_database_url(settings))
+    with conn:
+        done = migrate(conn)
+        conn.commit()
+    _out(f"applied migrations {done}" if done else "database is up to date")
+    return 0
+
+
+def cmd_institution_add(args: argparse.Namespace, settings: Settings) -> int:
+    if len(args.country) != 2 or not args.country.isalpha():
+        raise PlurielError(
+            f"--country must be an ISO 3166 alpha-2 code such as LU, not {args.country!r}"
+        )
+    with _open(settings) as conn:
+        inst = registry.add_institution(
+            conn, args.slug, name=args.name, country=args.country, trust=args.trust
+        )
+        conn.commit()
+    _out(f"institution {inst.slug} ({inst.name}, {inst.country}, {inst.trust}) id {inst.id}")
+    return 0
+
+
+def _source_url(raw: str) -> str:
+    if raw.startswith(("http://", "https://", "file://")):
+        return raw
+    path = Path(raw)
+    if path.exists():
+        return path.resolve().as_uri()
+    raise PlurielError(f"--url must be an http(s) URL or an existing file, not {raw!r}")
+
+
+def cmd_source_add(args: argparse.Namespace, settings: Settings) -> int:
+    with _open(settings) as conn:
+        inst = _institution(conn, args.institution)
+        source_id = registry.add_source(
+            conn,
+            institution_id=inst.id,
+            format=SourceFormat(args.format),
+            url=_source_url(args.url),
+            lang=args.lang,
+            timezone=args.timezone,
+            kind=args.kind,
+            name=args.name,
+        )
+        conn.commit()
+    _out(str(source_id))
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
+    with _open(settings) as conn:
+        rows = registry.list_source_status(conn)
+    if not rows:
+        _out(
+            "no sources yet; add one with:"
+            " pluriel source add --institution SLUG --format ics --url URL"
+        )
+        return 0
+    for row in rows:
+        last = row.last_status or "never crawled"
+        when = row.last_finished_at.strftime("%Y-%m-%d %H:%M") if row.last_finished_at else "-"
+        counts = " ".join(f"{k}={v}" for k, v in row.last_counts.items())
+        health = "ok" if row.last_status in {"ok", "unchanged"} else (row.last_status or "new")
+        _out(
+            f"{row.id:>4}  {row.institution:<24} {row.format:<15} {health:<10} {when}  "
+            f"items={row.live_items} {counts}  {row.url}"
+        )
+        if row.last_error:
+            _out(f"      last error ({last}): {row.last_error}")
+    return 0
+
+
+def _report(spec: SourceSpec, report: Any) -> None:
+    _out(f"{report.summary()}  [{spec.format.value}] {spec.url}")
+    for item in report.item_errors[:20]:
+        ref = item.get("external_id") or "?"
+        _out(f"  item {ref}: {item['message']}")
+    if len(report.item_errors) > 20:
+        _out(f"  … and {len(report.item_errors) - 20} more item errors (see pluriel sources)")
+
+
+def crawl_specs(
+    conn: Conn,
+    specs: Sequence[SourceSpec],
+    settings: Settings,
+    allowed_hosts: frozenset[str] = frozenset(),
+) -> bool:
+    """Crawl and ingest; True when every source ran without failure."""
+    from pluriel.aggregator.ingest import ingest_outcome
+    from pluriel.aggregator.local import is_local, read_local_source
+
+    by_id = {spec.id: spec for spec in specs}
+    ok = True
+
+    def sink(outcome: FetchOutcome) -> None:
+        nonlocal ok
+        spec = by_id[outcome.source_id]
+        report = ingest_outcome(conn, spec, outcome)
+        ok = ok and report.status != "failed"
+        _report(spec, report)
+
+    remote = [spec for spec in specs if not is_local(spec)]
+    for spec in specs:
+        if is_local(spec):
+            sink(read_local_source(spec, settings=settings))
+    if remote:
+        # Inline: Scrapy and Twisted are heavy, and local-only crawls never need them.
+        from pluriel.crawlers import run_crawl
+
+        run_crawl(remote, settings=settings, sink=sink, allowed_hosts=allowed_hosts)
+    return ok
+
+
+def cmd_crawl(args: argparse.Namespace, settings: Settings) -> int:
+    with _open(settings) as conn:
+        if args.source:
+            specs = registry.load_sources(conn, ids=args.source)
+            missing = set(args.source) - {s.id for s in specs}
+            if missing:
+                raise PlurielError(f"no source with id {sorted(missing)}")
+        elif args.due:
+            specs = registry.load_sources(conn, due_at=datetime.now(UTC))
+        else:
+            specs = registry.load_sources(conn)
+        if not specs:
+            _out("nothing to crawl")
+            return 0
+        return 0 if crawl_specs(conn, specs, settings) else 1
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from pluriel.aggregator.ingest import ingest_outcome
+    from pluriel.aggregator.local import read_local_source
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise PlurielError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    fmt = SourceFormat(
+        args.format or ("jsonld" if suffix in {".json", ".jsonld", ".html"} else "ics")
+    )
+    with _open(settings) as conn:
+        inst = _institution(conn, args.institution)
+        source_id = registry.add_source(
+            conn,
+            institution_id=inst.id,
+            format=fmt,
+            url=path.resolve().as_uri(),
+            lang=args.lang,
+            timezone=args.timezone,
+        )
+        conn.commit()
+        (spec,) = registry.load_sources(conn, ids=[source_id])
+        report = ingest_outcome(conn, spec, read_local_source(spec, settings=settings))
+        _report(spec, report)
+    return 1 if report.status == "failed" else 0
+
+
+def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
+    prefix = secrets.token_hex(4)
+    secret = secrets.token_urlsafe(32)
+    token = f"plr_{prefix}_{secret}"
+    digest = hashlib.sha256(secret.encode()).hexdigest()
+    with _open(settings) as conn:
+        inst_id = _institution(conn, args.institution).id if args.institution else None
+        scopes = ["events:write"] if inst_id else ["read"]
+        conn.execute(
+            "insert into api_key (prefix, secret_hash, institution_id, portal, scopes)"
+            " values (%s, %s, %s, %s, %s)",
+            (prefix, digest, inst_id, args.portal, scopes),
+        )
+        conn.commit()
+    who = f"institution {args.institution}" if args.institution else f"portal {args.portal}"
+    _out(
+        f"Created an API token for {who} (prefix {prefix}); only its hash is stored, so copy "
+        "it now."
+    )
+    _out(
+        "Note: the API does not check tokens yet: portal budgets and institution mutations "
+        "arrive with the portal API and submission features."
+    )
+    _out(token)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from pluriel.web.app import create_app
+
+    url = resolve_database_url(settings)
+    with connect(url) as conn:
+        migrate(conn)
+        conn.commit()
+    uvicorn.run(
+        create_app(settings, database_url=url), host=args.host, port=args.port, log_level="info"
+    )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from pluriel.demo.run import run_demo
+
+    return run_demo(settings, host=args.host, port=args.port, serve=not args.no_serve)
+
+
+def cmd_source_new(args: argparse.Namespace, settings: Settings) -> int:
+    import urllib.request
+
+    from pluriel.crawlers.scaffold import new_site_spider
+
+    def fetch(url: str) -> bytes:
+        if not url.startswith(("http://", "https://")):
+            raise PlurielError(f"{url}: only http(s) pages can be saved")
+        headers = {"User-Agent": settings.user_agent}
+        request = urllib.request.Request(url, headers=headers)  # noqa: S310 - scheme checked above
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - scheme checked
+            data: bytes = response.read(10_000_000)
+            return data
+
+    for path in new_site_spider(args.name, args.url, fetch=fetch, root=Path.cwd()):
+        _out(f"wrote {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pluriel", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="embedded DB + bundled demo sources, crawled, then served")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--no-serve", action="store_true", help="crawl the demo sources and exit")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="serve the API, feeds and widget")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=cmd_serve)
+
+    db = sub.add_parser("db", help="database tasks").add_subparsers(
+        dest="db_command", required=True
+    )
+    db.add_parser("migrate", help="apply missing migrations (idempotent)").set_defaults(
+        func=cmd_db_migrate
+    )
+
+    inst = sub.add_parser("institution").add_subparsers(dest="inst_command", required=True)
+    add_inst = inst.add_parser("add", help="create or update an institution")
+    add_inst.add_argument("slug")
+    add_inst.add_argument("--name", required=True)
+    add_inst.add_argument("--country", required=True, help="ISO 3166 alpha-2, e.g. LU")
+    add_inst.add_argument("--trust", choices=["trusted", "standard"], default="standard")
+    add_inst.set_defaults(func=cmd_institution_add)
+
+    source = sub.add_parser("source").add_subparsers(dest="source_command", required=True)
+    add_src = source.add_parser("add", help="register a source; prints its id")
+    add_src.add_argument("--institution", required=True)
+    add_src.add_argument("--format", required=True, choices=FORMATS)
+    add_src.add_argument("--url", required=True, help="http(s) URL or a local file")
+    add_src.add_argument("--lang", default="und")
+    add_src.add_argument("--timezone", default="Europe/Luxembourg")
+    add_src.add_argument(
+        "--kind",
+        choices=["feed", "scrape"],
+        default="feed",
+        help="feed: the institution's own; scrape: a third party's",
+    )
+    add_src.add_argument("--name", help="site spider name (format site)")
+    add_src.set_defaults(func=cmd_source_add)
+    new_src = source.add_parser("new", help="scaffold a site spider from a saved page")
+    new_src.add_argument("name")
+    new_src.add_argument("url")
+    new_src.set_defaults(func=cmd_source_new)
+
+    sub.add_parser("sources", help="every source with its last run").set_defaults(func=cmd_sources)
+
+    crawl = sub.add_parser("crawl", help="crawl sources (exit 1 if one failed)")
+    crawl.add_argument("--source", type=int, action="append", metavar="ID")
+    which = crawl.add_mutually_exclusive_group()
+    which.add_argument("--all", action="store_true", help="every enabled source (default)")
+    which.add_argument("--due", action="store_true", help="only sources whose interval passed")
+    crawl.set_defaults(func=cmd_crawl)
+
+    imp = sub.add_parser("import", help="ingest a local .ics or JSON-LD file")
+    imp.add_argument("file")
+    imp.add_argument("--institution", required=True)
+    imp.add_argument("--format", choices=["ics", "jsonld"])
+    imp.add_argument("--lang", default="und")
+    imp.add_argument("--timezone", default="Europe/Luxembourg")
+    imp.set_defaults(func=cmd_import)
+
+    token = sub.add_parser("token").add_subparsers(dest="token_command", required=True)
+    create = token.add_parser("create", help="create an API token (printed alone on the last line)")
+    owner = create.add_mutually_exclusive_group(required=True)
+    owner.add_argument("--institution")
+    owner.add_argument("--portal")
+    create.set_defaults(func=cmd_token_create)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        code: int = args.func(args, settings)
+    except PlurielError as exc:
+        _err(f"pluriel: {exc}")
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
