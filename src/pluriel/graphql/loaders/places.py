@@ -1,0 +1,21 @@
+"""Places by id."""
+
+from __future__ import annotations
+
+from strawberry.dataloader import DataLoader
+
+from pluriel.graphql.pool import Pool
+from pluriel.store import read
+
+__all__ = ["PlaceLoader"]
+
+
+class PlaceLoader(DataLoader[int, read.PlaceRow | None]):
+    def __init__(self, pool: Pool) -> None:
+        super().__init__(load_fn=self._load)
+        self._pool = pool
+
+    async def _load(self, keys: list[int]) -> list[read.PlaceRow | None]:
+        async with self._pool.connection() as conn:
+            found = await read.places_by_ids(conn, keys)
+        return [found.get(key) for key in keys]

@@ -1,0 +1,457 @@
+"""GraphQL object types. Each wraps a store row; nested objects come through DataLoaders.
+
+Nodes carry the ``lang`` their connection was asked in, so ``title`` with no
+argument answers in the language of the page that listed it.
+
+Every DateTime is rendered in UTC (``2026-10-03T18:00:00+00:00``); the
+occurrence's ``timezone`` says which zone to show it in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Annotated, Any, TypeVar, cast
+
+import strawberry
+from strawberry import Info, Private
+
+from pluriel.graphql.context import Context
+from pluriel.graphql.errors import InputError
+from pluriel.model import AttendanceMode, EventStatus, I18nText
+from pluriel.store import read
+
+__all__ = [
+    "Category",
+    "Change",
+    "ChangeConnection",
+    "ChangeEdge",
+    "ChangeState",
+    "Event",
+    "EventConnection",
+    "EventEdge",
+    "Institution",
+    "InstitutionConnection",
+    "InstitutionEdge",
+    "Occurrence",
+    "OccurrenceConnection",
+    "OccurrenceEdge",
+    "PageInfo",
+    "Place",
+    "PlaceConnection",
+    "PlaceEdge",
+    "Translation",
+    "aware",
+    "described",
+    "utc",
+]
+
+strawberry.enum(EventStatus, name="EventStatus", description="Whether an event or date happens.")
+strawberry.enum(AttendanceMode, name="AttendanceMode", description="In person, online, or both.")
+
+LangArgument = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Language wanted (fr, de, lb, en, nl). Falls back: lb→de→fr, de→lb→fr,"
+        " fr→en, nl→fr→de, en→fr→de, then any. Defaults to the listing's `lang`."
+    ),
+]
+FromArgument = Annotated[
+    datetime | None,
+    strawberry.argument(name="from", description="Dates still running at or after this instant."),
+]
+ToArgument = Annotated[
+    datetime | None, strawberry.argument(description="Dates starting before this instant.")
+]
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def described(description: str) -> Callable[[_F], _F]:
+    """``@strawberry.field(description=...)`` with the resolver's type kept for mypy."""
+    return cast("Callable[[_F], _F]", strawberry.field(description=description))
+
+
+def utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+def aware(value: datetime | None, name: str) -> datetime | None:
+    """Refuse local times: "20:00" means different instants across the region."""
+    if value is not None and value.utcoffset() is None:
+        raise InputError(f"`{name}` needs a UTC offset, e.g. 2026-10-03T20:00:00+02:00")
+    return value
+
+
+def _status(value: str) -> EventStatus:
+    try:
+        return EventStatus(value)
+    except ValueError:
+        return EventStatus.SCHEDULED
+
+
+def _attendance(value: str) -> AttendanceMode:
+    try:
+        return AttendanceMode(value)
+    except ValueError:
+        return AttendanceMode.OFFLINE
+
+
+@strawberry.type(description="A title and description in one language.")
+class Translation:
+    lang: str
+    title: str
+    description: str | None = strawberry.field(description="Sanitised HTML.")
+
+
+@strawberry.type
+class Institution:
+    row: Private[read.InstitutionRow]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.id))
+
+    @strawberry.field
+    def slug(self) -> str:
+        return self.row.slug
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.row.name
+
+    @described("ISO 3166-1 alpha-2 code, e.g. LU.")
+    def country(self) -> str:
+        return self.row.country
+
+    @strawberry.field
+    def website(self) -> str | None:
+        return self.row.website
+
+
+@strawberry.type
+class Place:
+    row: Private[read.PlaceRow]
+    lang: Private[str | None]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.id))
+
+    @strawberry.field
+    def name(self, lang: LangArgument = None) -> str:
+        return I18nText.of(self.row.name).get(lang or self.lang) or ""
+
+    @strawberry.field
+    def street(self) -> str | None:
+        return self.row.street
+
+    @strawberry.field
+    def postal_code(self) -> str | None:
+        return self.row.postal_code
+
+    @strawberry.field
+    def locality(self) -> str | None:
+        return self.row.locality
+
+    @described("ISO 3166-1 alpha-2 code; null while the place is unmatched.")
+    def country(self) -> str | None:
+        return self.row.country
+
+    @strawberry.field
+    def lat(self) -> float | None:
+        return self.row.lat
+
+    @strawberry.field
+    def lon(self) -> float | None:
+        return self.row.lon
+
+
+@strawberry.type(description="A node of the shared taxonomy.")
+class Category:
+    row: Private[read.CategoryRow]
+    lang: Private[str | None]
+
+    @described("Stable slug, e.g. `music` or `music-jazz`.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.row.id)
+
+    @strawberry.field
+    def label(self, lang: LangArgument = None) -> str:
+        return I18nText.of(self.row.labels).get(lang or self.lang) or self.row.id
+
+    @strawberry.field
+    def parent_id(self) -> strawberry.ID | None:
+        return None if self.row.parent_id is None else strawberry.ID(self.row.parent_id)
+
+
+@strawberry.type(description="One date of an event.")
+class Occurrence:
+    row: Private[read.OccurrenceRow]
+    lang: Private[str | None]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.id))
+
+    @described("Start, in UTC; show it in `timezone`.")
+    def start(self) -> datetime:
+        return utc(self.row.starts_at)
+
+    @described("End, in UTC, when known.")
+    def end(self) -> datetime | None:
+        return None if self.row.ends_at is None else utc(self.row.ends_at)
+
+    @described("True for whole days: `start` is local midnight, `end` the next one.")
+    def all_day(self) -> bool:
+        return self.row.all_day
+
+    @described("IANA zone of the event, e.g. Europe/Luxembourg.")
+    def timezone(self) -> str:
+        return self.row.timezone
+
+    @strawberry.field
+    def status(self) -> EventStatus:
+        return _status(self.row.status)
+
+    @strawberry.field
+    async def event(self, info: Info[Context, None]) -> Event:
+        row = await info.context.loaders.event.load(self.row.event_id)
+        if row is None:
+            raise LookupError(f"occurrence {self.row.id} has no live event")
+        return Event(row=row, lang=self.lang)
+
+
+@strawberry.type(description="A cultural event, with one or more dates.")
+class Event:
+    row: Private[read.EventRow]
+    lang: Private[str | None]
+
+    async def _texts(self, info: Info[Context, None]) -> list[read.TextRow]:
+        return await info.context.loaders.texts.load(self.row.id)
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.id))
+
+    @described("Plain text, in the language asked or the nearest one.")
+    async def title(self, info: Info[Context, None], lang: LangArgument = None) -> str:
+        texts = await self._texts(info)
+        return I18nText.of((t.lang, t.title) for t in texts).get(lang or self.lang) or ""
+
+    @described("Sanitised HTML, in the language asked or the nearest one.")
+    async def description(self, info: Info[Context, None], lang: LangArgument = None) -> str | None:
+        texts = await self._texts(info)
+        return I18nText.of((t.lang, t.description or "") for t in texts).get(lang or self.lang)
+
+    @described("Languages the event is written in; the first is the source's.")
+    def languages(self) -> list[str]:
+        return list(self.row.languages)
+
+    @strawberry.field
+    async def translations(self, info: Info[Context, None]) -> list[Translation]:
+        return [
+            Translation(lang=t.lang, title=t.title, description=t.description)
+            for t in await self._texts(info)
+        ]
+
+    @strawberry.field
+    def status(self) -> EventStatus:
+        return _status(self.row.status)
+
+    @strawberry.field
+    def attendance_mode(self) -> AttendanceMode:
+        return _attendance(self.row.attendance_mode)
+
+    @strawberry.field
+    def url(self) -> str | None:
+        return self.row.url
+
+    @strawberry.field
+    def booking_url(self) -> str | None:
+        return self.row.booking_url
+
+    @strawberry.field
+    def image_url(self) -> str | None:
+        return self.row.image_url
+
+    @strawberry.field
+    def online_url(self) -> str | None:
+        return self.row.online_url
+
+    @strawberry.field
+    def accessibility(self) -> list[str]:
+        return list(self.row.accessibility)
+
+    @strawberry.field
+    def updated_at(self) -> datetime:
+        return utc(self.row.updated_at)
+
+    @strawberry.field
+    async def institution(self, info: Info[Context, None]) -> Institution:
+        row = await info.context.loaders.institution.load(self.row.institution_id)
+        if row is None:
+            raise LookupError(f"event {self.row.id} has no institution")
+        return Institution(row=row)
+
+    @strawberry.field
+    async def place(self, info: Info[Context, None]) -> Place | None:
+        if self.row.place_id is None:
+            return None
+        row = await info.context.loaders.place.load(self.row.place_id)
+        return None if row is None else Place(row=row, lang=self.lang)
+
+    @strawberry.field
+    async def categories(self, info: Info[Context, None]) -> list[Category]:
+        rows = await info.context.loaders.categories.load(self.row.id)
+        return [Category(row=row, lang=self.lang) for row in rows]
+
+    @described("Dates overlapping the range (all dates without one), by start.")
+    async def occurrences(
+        self,
+        info: Info[Context, None],
+        from_: FromArgument = None,
+        to: ToArgument = None,
+    ) -> list[Occurrence]:
+        window = read.Window(aware(from_, "from"), aware(to, "to"))
+        rows = await info.context.loaders.occurrences.load((self.row.id, window))
+        return [Occurrence(row=row, lang=self.lang) for row in rows]
+
+    @described("The first date still running or to come; null when all passed.")
+    async def next_occurrence(self, info: Info[Context, None]) -> Occurrence | None:
+        row = await info.context.loaders.next_occurrence.load(self.row.id)
+        return None if row is None else Occurrence(row=row, lang=self.lang)
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None = strawberry.field(
+        description="Pass as `after` for the next page; null on an empty page."
+    )
+
+
+_TOTAL_COUNT = (
+    "How many match the filter: exact up to 10,000, estimated by the database planner beyond."
+)
+
+
+@strawberry.type
+class EventEdge:
+    cursor: str
+    node: Event
+
+
+@strawberry.type
+class EventConnection:
+    edges: list[EventEdge]
+    page_info: PageInfo
+    filter: Private[read.ReadFilter]
+
+    @described(_TOTAL_COUNT)
+    async def total_count(self, info: Info[Context, None]) -> int:
+        async with info.context.pool.connection() as conn:
+            return (await read.count_events(conn, self.filter)).value
+
+
+@strawberry.type
+class OccurrenceEdge:
+    cursor: str
+    node: Occurrence
+
+
+@strawberry.type
+class OccurrenceConnection:
+    edges: list[OccurrenceEdge]
+    page_info: PageInfo
+    filter: Private[read.ReadFilter]
+
+    @described(_TOTAL_COUNT)
+    async def total_count(self, info: Info[Context, None]) -> int:
+        async with info.context.pool.connection() as conn:
+            return (await read.count_occurrences(conn, self.filter)).value
+
+
+@strawberry.type
+class InstitutionEdge:
+    cursor: str
+    node: Institution
+
+
+@strawberry.type
+class InstitutionConnection:
+    edges: list[InstitutionEdge]
+    page_info: PageInfo
+
+    @described(_TOTAL_COUNT)
+    async def total_count(self, info: Info[Context, None]) -> int:
+        async with info.context.pool.connection() as conn:
+            return (await read.count_institutions(conn)).value
+
+
+@strawberry.type
+class PlaceEdge:
+    cursor: str
+    node: Place
+
+
+@strawberry.type
+class PlaceConnection:
+    edges: list[PlaceEdge]
+    page_info: PageInfo
+    near: Private[read.Near | None]
+    text: Private[str | None]
+
+    @described(_TOTAL_COUNT)
+    async def total_count(self, info: Info[Context, None]) -> int:
+        async with info.context.pool.connection() as conn:
+            return (await read.count_places(conn, near=self.near, text=self.text)).value
+
+
+@strawberry.enum(description="What happened to the object.")
+class ChangeState(Enum):
+    UPDATED = "updated"
+    DELETED = "deleted"
+
+
+@strawberry.type(description="One entry of the change log: an object created, updated or deleted.")
+class Change:
+    row: Private[read.ChangeRow]
+    lang: Private[str | None]
+
+    @described("`event` (more kinds may follow).")
+    def kind(self) -> str:
+        return self.row.kind
+
+    @described("Id of the object that changed.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.entity_id))
+
+    @strawberry.field
+    def state(self) -> ChangeState:
+        return ChangeState(self.row.state)
+
+    @strawberry.field
+    def modified(self) -> datetime:
+        return utc(self.row.modified)
+
+    @described("The event as it is now; null once deleted, or for other kinds.")
+    async def event(self, info: Info[Context, None]) -> Event | None:
+        if self.row.kind != "event" or self.row.state == "deleted":
+            return None
+        row = await info.context.loaders.event.load(self.row.entity_id)
+        return None if row is None else Event(row=row, lang=self.lang)
+
+
+@strawberry.type
+class ChangeEdge:
+    cursor: str
+    node: Change
+
+
+@strawberry.type
+class ChangeConnection:
+    edges: list[ChangeEdge]
+    page_info: PageInfo
