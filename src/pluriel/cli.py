@@ -242,24 +242,45 @@ def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn
-
-    from pluriel.web.app import create_app
-
     url = resolve_database_url(settings)
     with connect(url) as conn:
         migrate(conn)
         conn.commit()
-    uvicorn.run(
-        create_app(settings, database_url=url), host=args.host, port=args.port, log_level="info"
-    )
+    return _serve(settings, url, host=args.host, port=args.port)
+
+
+def _serve(settings: Settings, url: str, *, host: str, port: int) -> int:
+    import uvicorn
+
+    from pluriel.web.app import create_app
+
+    uvicorn.run(create_app(settings, database_url=url), host=host, port=port, log_level="info")
     return 0
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from pluriel.demo.run import run_demo
+    from pluriel.demo.run import register_demo_sources, serve_demo_site
 
-    return run_demo(settings, host=args.host, port=args.port, serve=not args.no_serve)
+    url = resolve_database_url(settings)
+    _out(f"database: {'DATABASE_URL' if settings.database_url else settings.home / 'pgdata'}")
+    with _open(settings) as conn, serve_demo_site() as site:
+        specs = register_demo_sources(conn, site.base_url)
+        _out(f"crawling {len(specs)} demo sources from the fixture site at {site.base_url}")
+        # Private networks stay refused: only the fixture site's own address is let through.
+        host = site.base_url.split("://", 1)[1].rstrip("/")
+        ok = crawl_specs(conn, specs, settings, allowed_hosts=frozenset({host}))
+        counts = conn.execute(
+            "select count(*) as events, count(distinct institution_id) as institutions"
+            " from event where deleted_at is null"
+        ).fetchone()
+    if counts:
+        _out(f"{counts['events']} events from {counts['institutions']} institutions")
+    if not ok:
+        _err("pluriel: some demo sources failed; see above")
+    if args.no_serve:
+        return 0 if ok else 1
+    _out(f"serving on http://{args.host}:{args.port}/graphql")
+    return _serve(settings, url, host=args.host, port=args.port)
 
 
 def cmd_source_new(args: argparse.Namespace, settings: Settings) -> int:

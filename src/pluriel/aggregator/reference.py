@@ -6,7 +6,7 @@ from typing import Any
 
 import psycopg
 
-from pluriel.aggregator import taxonomy
+from pluriel.aggregator.taxonomy import taxonomy_rows
 from pluriel.model import fold
 from pluriel.store import write
 
@@ -17,7 +17,7 @@ Conn = psycopg.Connection[dict[str, Any]]
 
 def ensure_categories(conn: Conn) -> None:
     """Load the versioned category tree into ``category`` when it is missing or outdated."""
-    rows = taxonomy.taxonomy_rows()
+    rows = taxonomy_rows()
     have = conn.execute("select count(*) as n from category").fetchone()
     if have is not None and have["n"] == len(rows):
         return

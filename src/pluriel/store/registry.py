@@ -18,10 +18,12 @@ __all__ = [
     "SourceStatus",
     "add_institution",
     "add_source",
+    "find_source_by_path",
     "finish_run",
     "get_institution",
     "list_source_status",
     "load_sources",
+    "relocate_source",
     "schedule_source",
     "start_run",
 ]
@@ -269,3 +271,26 @@ def list_source_status(conn: Conn) -> list[SourceStatus]:
         )
         for row in rows
     ]
+
+
+def relocate_source(conn: Conn, source_id: int, url: str) -> None:
+    """Point a source at a new URL; validators and checkpoints of the old address are dropped."""
+    conn.execute(
+        "update source set url = %s, etag = null, last_modified = null, checkpoint = null"
+        " where id = %s and url <> %s",
+        (url, source_id, url),
+    )
+
+
+def find_source_by_path(
+    conn: Conn, *, institution_id: int, format: SourceFormat, path: str
+) -> int | None:
+    """The source of this institution and format whose URL ends with ``path``."""
+    rows = conn.execute(
+        "select id, url from source where institution_id = %s and format = %s order by id",
+        (institution_id, format.value),
+    ).fetchall()
+    for row in rows:
+        if row["url"].split("://", 1)[-1].partition("/")[2] == path.lstrip("/"):
+            return int(row["id"])
+    return None
