@@ -23,6 +23,7 @@ from typing import Any
 import psycopg
 
 from pluriel.aggregator import reference
+from pluriel.aggregator.matching import PlaceResolver, find_duplicates
 from pluriel.aggregator.merge import Composed, compose, parse_time
 from pluriel.aggregator.normalise import Candidate, normalise, occurrence_key
 from pluriel.aggregator.sanitise import html_to_text
@@ -197,11 +198,17 @@ def ingest_result(
         else:
             report.unchanged += 1
 
-    event_ids = write.create_events(conn, spec.institution_id, len(new), timezone=spec.timezone)
+    resolver = PlaceResolver(conn)
+    # A new item that another source already describes joins that event.
+    joins = find_duplicates(conn, spec.id, new, resolver)
+    fresh = [c for c in new if c.external_id not in joins]
+    created = write.create_events(conn, spec.institution_id, len(fresh), timezone=spec.timezone)
+    event_of = dict(joins) | {c.external_id: eid for c, eid in zip(fresh, created, strict=True)}
+    event_ids = [event_of[c.external_id] for c in new]
     write.insert_source_items(
         conn,
         spec.id,
-        [(c.external_id, c.hash, c.payload, eid) for c, eid in zip(new, event_ids, strict=True)],
+        [(c.external_id, c.hash, c.payload, event_of[c.external_id]) for c in new],
         now=now,
     )
     write.update_source_items(conn, [(i.id, c.hash, c.payload) for i, c in changed], now=now)
@@ -223,7 +230,7 @@ def ingest_result(
         *(i.event_id for i, _ in changed if i.event_id is not None),
         *(i.event_id for i in gone if i.event_id is not None),
     ]
-    write_events(conn, list(dict.fromkeys(touched)), now=now)
+    write_events(conn, list(dict.fromkeys(touched)), now=now, places=resolver)
     return report
 
 
@@ -283,10 +290,13 @@ _OCC_FIELDS = (
 )
 
 
-def write_events(conn: Conn, event_ids: Sequence[int], *, now: datetime) -> None:
+def write_events(
+    conn: Conn, event_ids: Sequence[int], *, now: datetime, places: PlaceResolver | None = None
+) -> None:
     """Recompose the events from their live sources' payloads and write them."""
     if not event_ids:
         return
+    places = places or PlaceResolver(conn)
     sources = write.live_payloads(conn, event_ids)
     stored = write.load_occurrences(conn, event_ids)
     rows: list[write.EventRow] = []
@@ -297,7 +307,6 @@ def write_events(conn: Conn, event_ids: Sequence[int], *, now: datetime) -> None
     cancel: list[int] = []
     changes: list[tuple[int, str]] = []
     orphans: list[int] = []
-    place_cache: dict[tuple[str, str], int] = {}
     for event_id in event_ids:
         have = {_stored_key(r): r for r in stored.get(event_id, [])}
         if event_id not in sources:
@@ -323,7 +332,7 @@ def write_events(conn: Conn, event_ids: Sequence[int], *, now: datetime) -> None
             write.EventRow(
                 id=event_id,
                 institution_id=composed.institution_id,
-                place_id=reference.resolve_place_id(conn, f["place"], cache=place_cache),
+                place_id=places.resolve(f["place"]),
                 status=f["status"],
                 attendance_mode=f["attendance_mode"],
                 timezone=f["timezone"],

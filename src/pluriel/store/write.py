@@ -33,7 +33,6 @@ __all__ = [
     "update_source_items",
     "upsert_categories",
     "upsert_occurrences",
-    "upsert_place",
 ]
 
 Conn = psycopg.Connection[dict[str, Any]]
@@ -364,54 +363,6 @@ def replace_categories(
                 " select %s, id from category where id = %s",
                 list(pairs),
             )
-
-
-def upsert_place(
-    conn: Conn, place: dict[str, Any], *, name_folded: str, locality_folded: str | None
-) -> int:
-    """The id of the place with this folded name and locality, created when new."""
-    row = conn.execute(
-        "select coalesce(merged_into, id) as id from place"
-        " where name_folded = %s and coalesce(locality_folded, '') = coalesce(%s, '')"
-        " order by id limit 1",
-        (name_folded, locality_folded),
-    ).fetchone()
-    if row is not None:
-        conn.execute(
-            "update place set lat = coalesce(lat, %s), lon = coalesce(lon, %s),"
-            " street = coalesce(street, %s), postal_code = coalesce(postal_code, %s),"
-            " country = coalesce(country, %s) where id = %s"
-            " and (lat is null or street is null or postal_code is null or country is null)",
-            (
-                place.get("lat"),
-                place.get("lon"),
-                place.get("street"),
-                place.get("postal_code"),
-                place.get("country"),
-                row["id"],
-            ),
-        )
-        return int(row["id"])
-    created = conn.execute(
-        "insert into place (name, name_folded, street, postal_code, locality, locality_folded,"
-        " country, lat, lon, confidence) values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-        " returning id",
-        (
-            json.dumps(place["name"], ensure_ascii=False),
-            name_folded,
-            place.get("street"),
-            place.get("postal_code"),
-            place.get("locality"),
-            locality_folded,
-            place.get("country"),
-            place.get("lat"),
-            place.get("lon"),
-            place.get("confidence", 0.5),
-        ),
-    ).fetchone()
-    if created is None:  # pragma: no cover
-        raise RuntimeError("place insert returned nothing")
-    return int(created["id"])
 
 
 def record_changes(

@@ -1,0 +1,71 @@
+"""The demo end to end: every format crawled by the real spiders, duplicates merged across languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from pluriel.aggregator.ingest import RunReport, ingest_outcome
+from pluriel.crawlers import run_crawl
+from pluriel.demo import DISTINCT, DUPLICATES
+from pluriel.demo.run import register_demo_sources, serve_demo_site
+from pluriel.model import FetchOutcome
+from pluriel.settings import Settings
+
+Conn = psycopg.Connection[dict[str, Any]]
+
+
+def _event_of(conn: Conn, path: str, external_id: str) -> int:
+    row = conn.execute(
+        "select se.event_id from source_event se join source s on s.id = se.source_id"
+        " where s.url like %s and se.external_id = %s",
+        (f"%{path}", external_id),
+    ).fetchone()
+    assert row is not None, f"{external_id} from {path} was not ingested"
+    return int(row["event_id"])
+
+
+def test_demo_crawl_reads_every_format_and_merges_duplicates(conn: Conn, tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path)
+    reports: list[RunReport] = []
+    with serve_demo_site() as site:
+        specs = register_demo_sources(conn, site.base_url)
+        by_id = {spec.id: spec for spec in specs}
+        host = site.base_url.split("://", 1)[1].rstrip("/")
+
+        def sink(outcome: FetchOutcome) -> None:
+            reports.append(ingest_outcome(conn, by_id[outcome.source_id], outcome))
+
+        run_crawl(specs, settings=settings, sink=sink, allowed_hosts=frozenset({host}))
+
+    assert sorted((r.status, r.errors) for r in reports) == [("ok", 0)] * len(specs)
+    per_format = conn.execute(
+        "select s.format, count(*) as n from source_event se join source s on s.id = se.source_id"
+        " where se.removed_at is null group by 1 order by 1"
+    ).fetchall()
+    assert [r["format"] for r in per_format] == [
+        "activitystreams",
+        "ics",
+        "jsonld",
+        "rpde",
+        "rss",
+        "site",
+        "tribe",
+    ]
+    assert all(r["n"] > 0 for r in per_format)
+
+    for group in DUPLICATES:
+        events = {_event_of(conn, path, ext) for path, ext in group}
+        assert len(events) == 1, f"{group} became {len(events)} events"
+        (event_id,) = events
+        sources = conn.execute(
+            "select count(*) as n from source_event where event_id = %s and removed_at is null",
+            (event_id,),
+        ).fetchone()
+        assert sources == {"n": len(group)}
+        langs = conn.execute("select languages from event where id = %s", (event_id,)).fetchone()
+        assert langs is not None and len(langs["languages"]) >= 2, langs
+    for one, other in DISTINCT:
+        assert _event_of(conn, *one) != _event_of(conn, *other), (one, other)
