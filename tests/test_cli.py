@@ -146,7 +146,9 @@ def test_import_and_crawl_a_local_file(env: str, capsys: pytest.CaptureFixture[s
     assert out[0].startswith("source 1: ok — 0 new, 0 updated, 1 unchanged, 0 removed, 0 errors")
     code, out, _ = run(capsys, "sources")
     assert code == 0
-    assert "philharmonie" in out[0] and " ok " in out[0] and "items=1" in out[0]
+    assert "philharmonie" in out[0]
+    assert " ok " in out[0]
+    assert "items=1" in out[0]
 
 
 def test_crawl_exits_1_when_a_source_fails(

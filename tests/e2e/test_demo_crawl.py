@@ -1,4 +1,4 @@
-"""The demo end to end: every format crawled by the real spiders, duplicates merged across languages."""
+"""The demo end to end: every format crawled by the real spiders, duplicates merged."""
 
 from __future__ import annotations
 
@@ -66,6 +66,7 @@ def test_demo_crawl_reads_every_format_and_merges_duplicates(conn: Conn, tmp_pat
         ).fetchone()
         assert sources == {"n": len(group)}
         langs = conn.execute("select languages from event where id = %s", (event_id,)).fetchone()
-        assert langs is not None and len(langs["languages"]) >= 2, langs
+        assert langs is not None
+        assert len(langs["languages"]) >= 2, langs
     for one, other in DISTINCT:
         assert _event_of(conn, *one) != _event_of(conn, *other), (one, other)

@@ -1,4 +1,4 @@
-"""Issue [1]'s end-to-end path: an iCalendar feed, normalised into PostgreSQL, read through GraphQL."""
+"""Issue [1]'s end-to-end path: an iCalendar feed, stored in PostgreSQL, read through GraphQL."""
 
 from __future__ import annotations
 
