@@ -47,6 +47,7 @@ def server_url() -> Iterator[str]:
         yield url
         return
     home = Path(tempfile.mkdtemp(prefix="pluriel-test-"))
+    home.chmod(0o755)  # as root, pgserver runs PostgreSQL as its own user
     try:
         yield EmbeddedServer(home).url()
     finally:
