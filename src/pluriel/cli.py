@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 
@@ -20,6 +20,9 @@ from pluriel.errors import PlurielError
 from pluriel.model import FetchOutcome, SourceFormat, SourceSpec
 from pluriel.settings import Settings
 from pluriel.store import connect, migrate, registry, resolve_database_url
+
+if TYPE_CHECKING:
+    from pluriel.crawlers.settings import CrawlOptions
 
 __all__ = ["main"]
 
@@ -142,6 +145,7 @@ def crawl_specs(
     specs: Sequence[SourceSpec],
     settings: Settings,
     allowed_hosts: frozenset[str] = frozenset(),
+    options: CrawlOptions | None = None,
 ) -> bool:
     """Crawl and ingest; True when every source ran without failure."""
     from pluriel.aggregator.ingest import ingest_outcome
@@ -165,7 +169,9 @@ def crawl_specs(
         # Inline: Scrapy and Twisted are heavy, and local-only crawls never need them.
         from pluriel.crawlers import run_crawl
 
-        run_crawl(remote, settings=settings, sink=sink, allowed_hosts=allowed_hosts)
+        run_crawl(
+            remote, settings=settings, sink=sink, allowed_hosts=allowed_hosts, options=options
+        )
     return ok
 
 
@@ -268,7 +274,16 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         _out(f"crawling {len(specs)} demo sources from the fixture site at {site.base_url}")
         # Private networks stay refused: only the fixture site's own address is let through.
         host = site.base_url.split("://", 1)[1].rstrip("/")
-        ok = crawl_specs(conn, specs, settings, allowed_hosts=frozenset({host}))
+        # The fixture site is ours and local: no need for a polite first delay.
+        from pluriel.crawlers.settings import CrawlOptions
+
+        ok = crawl_specs(
+            conn,
+            specs,
+            settings,
+            allowed_hosts=frozenset({host}),
+            options=CrawlOptions(throttle_start_delay=0.1),
+        )
         counts = conn.execute(
             "select count(*) as events, count(distinct institution_id) as institutions"
             " from event where deleted_at is null"
@@ -284,18 +299,11 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_source_new(args: argparse.Namespace, settings: Settings) -> int:
-    import urllib.request
-
-    from pluriel.crawlers.scaffold import new_site_spider
+    from pluriel.crawlers.scaffold import fetch_page, new_site_spider
 
     def fetch(url: str) -> bytes:
-        if not url.startswith(("http://", "https://")):
-            raise PlurielError(f"{url}: only http(s) pages can be saved")
-        headers = {"User-Agent": settings.user_agent}
-        request = urllib.request.Request(url, headers=headers)  # noqa: S310 - scheme checked above
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - scheme checked
-            data: bytes = response.read(10_000_000)
-            return data
+        # The same safety checks, robots.txt and size cap as a crawl.
+        return fetch_page(url, settings=settings)
 
     for path in new_site_spider(args.name, args.url, fetch=fetch, root=Path.cwd()):
         _out(f"wrote {path}")

@@ -8,7 +8,7 @@ from typing import Any
 import psycopg
 
 from pluriel.aggregator.ingest import RunReport, ingest_outcome
-from pluriel.crawlers import run_crawl
+from pluriel.crawlers import CrawlOptions, run_crawl
 from pluriel.demo import DISTINCT, DUPLICATES
 from pluriel.demo.run import register_demo_sources, serve_demo_site
 from pluriel.model import FetchOutcome
@@ -38,7 +38,13 @@ def test_demo_crawl_reads_every_format_and_merges_duplicates(conn: Conn, tmp_pat
         def sink(outcome: FetchOutcome) -> None:
             reports.append(ingest_outcome(conn, by_id[outcome.source_id], outcome))
 
-        run_crawl(specs, settings=settings, sink=sink, allowed_hosts=frozenset({host}))
+        run_crawl(
+            specs,
+            settings=settings,
+            sink=sink,
+            allowed_hosts=frozenset({host}),
+            options=CrawlOptions(throttle_start_delay=0.1),
+        )
 
     assert sorted((r.status, r.errors) for r in reports) == [("ok", 0)] * len(specs)
     per_format = conn.execute(
