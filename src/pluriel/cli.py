@@ -252,12 +252,24 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     with connect(url) as conn:
         migrate(conn)
         conn.commit()
-    return _serve(settings, url, host=args.host, port=args.port)
+    return _serve(settings, url, host=args.host, port=args.port, workers=args.workers)
 
 
-def _serve(settings: Settings, url: str, *, host: str, port: int) -> int:
+def _serve(settings: Settings, url: str, *, host: str, port: int, workers: int = 1) -> int:
     import uvicorn
 
+    if workers > 1:
+        # Several processes need an importable factory; each builds its app from the
+        # environment (the embedded server, if any, is already running and is shared).
+        uvicorn.run(
+            "pluriel.web.asgi:app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+        )
+        return 0
     from pluriel.web.app import create_app
 
     uvicorn.run(create_app(settings, database_url=url), host=host, port=port, log_level="info")
@@ -323,6 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the API, feeds and widget")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     serve.set_defaults(func=cmd_serve)
 
     db = sub.add_parser("db", help="database tasks").add_subparsers(
