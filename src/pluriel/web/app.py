@@ -1,4 +1,4 @@
-"""The web application: /graphql, the open feeds and /healthz over one connection pool.
+"""The web application: /graphql and /healthz over one connection pool.
 
 The pool is opened in the lifespan, not at import or construction, so
 building the app is free and tests control exactly when the database is
@@ -8,8 +8,7 @@ starts even when PostgreSQL is down, and /healthz says so with a 503.
 
 from __future__ import annotations
 
-import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -17,6 +16,7 @@ import psycopg
 from psycopg_pool import PoolTimeout
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -24,26 +24,16 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from pluriel.graphql import Context, build_schema
-from pluriel.graphql.documents import trusted_documents
 from pluriel.graphql.pool import Pool
 from pluriel.settings import Settings
 from pluriel.store import open_async_pool
-from pluriel.web import feeds
-from pluriel.web.budget import Budgets
-from pluriel.web.cors import Cors
-from pluriel.web.graphql import GraphQLGate
 from pluriel.web.limits import BodySizeLimit
 
-__all__ = ["ANONYMOUS_POINTS", "MAX_BODY_BYTES", "PORTAL_POINTS", "create_app"]
+__all__ = ["MAX_BODY_BYTES", "create_app"]
 
 MAX_BODY_BYTES = 1_000_000
 #: How long /healthz waits for a connection before calling the database down.
 HEALTH_TIMEOUT = 2.0
-#: Query-cost points a minute: per anonymous client address, and per portal key.
-#: A page of 20 events with place and categories costs about 200, a page of
-#: 100 changes with their events about 6,000.
-ANONYMOUS_POINTS = 20_000
-PORTAL_POINTS = 200_000
 
 
 @dataclass(slots=True)
@@ -71,23 +61,7 @@ class _GraphQLApp(GraphQL[Context, None]):
         return Context.create(self._state.require_pool())
 
 
-def create_app(
-    settings: Settings,
-    *,
-    database_url: str,
-    cors_origins: Sequence[str] = (),
-    trusted_documents_only: bool = False,
-    anonymous_points: int = ANONYMOUS_POINTS,
-    portal_points: int = PORTAL_POINTS,
-    clock: Callable[[], float] = time.monotonic,
-) -> Starlette:
-    """The ASGI app.
-
-    ``cors_origins`` may send ``Authorization`` from a browser (anonymous reads
-    are open to every origin); ``trusted_documents_only`` runs only the
-    documents registered in ``pluriel.graphql.documents``; the budgets are
-    query-cost points a minute, measured with ``clock``.
-    """
+def create_app(settings: Settings, *, database_url: str) -> Starlette:
     state = _State()
 
     @asynccontextmanager
@@ -112,23 +86,22 @@ def create_app(
             )
         return JSONResponse({"status": "ok", "database": "ok"}, headers=headers)
 
-    gate = GraphQLGate(
-        _GraphQLApp(state, settings=settings),
-        pool=state.require_pool,
-        anonymous=Budgets(per_minute=anonymous_points, clock=clock),
-        portal=Budgets(per_minute=portal_points, clock=clock),
-        documents=trusted_documents(),
-        trusted_only=trusted_documents_only,
-    )
     return Starlette(
         debug=settings.debug,
         routes=[
-            Route("/graphql", gate, methods=["GET", "POST"]),
+            Route("/graphql", _GraphQLApp(state, settings=settings), methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
-            *feeds.routes(state.require_pool),
         ],
         middleware=[
-            Middleware(Cors, origins=cors_origins),
+            # The anonymous read API is public: any origin, never credentials.
+            Middleware(
+                CORSMiddleware,
+                allow_origins=["*"],
+                allow_methods=["GET", "POST"],
+                allow_headers=["Content-Type", "Accept"],
+                allow_credentials=False,
+                max_age=86_400,
+            ),
             Middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES),
         ],
         lifespan=lifespan,
