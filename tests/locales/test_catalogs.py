@@ -1,0 +1,120 @@
+"""The five catalogs are complete, and the template holds every message the code uses."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from pluriel.locales import LANGUAGES, gettext, pgettext, resolve_lang, translator
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "pluriel"
+LOCALES = SRC / "locales"
+# How pluriel's code marks messages: N_(msgid), gettext(lang, msgid), pgettext(lang, ctx, msgid).
+KEYWORDS = {"N_": None, "gettext": (2,), "pgettext": ((2, "c"), 3)}
+PLACEHOLDER = re.compile(r"\{(\w*)\}")
+
+
+def _read(path: Path, locale: str | None = None) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle, locale=locale)
+
+
+def _keys(catalog: Catalog) -> set[tuple[str, str | None]]:
+    return {(str(m.id), m.context) for m in catalog if m.id}
+
+
+def _used_in_code() -> set[tuple[str, str | None]]:
+    found = {
+        (msg, ctx)
+        for _, _, msg, _, ctx in extract_from_dir(
+            str(SRC), method_map=[("**.py", "python")], keywords=KEYWORDS
+        )
+    }
+    templates = SRC / "web" / "templates"
+    if templates.is_dir():
+        found |= {
+            (msg if isinstance(msg, str) else msg[0], ctx)
+            for _, _, msg, _, ctx in extract_from_dir(
+                str(templates), method_map=[("**.html", "jinja2.ext:babel_extract")]
+            )
+        }
+    return found
+
+
+def test_every_message_of_the_code_is_in_the_template() -> None:
+    used = _used_in_code()
+    template = _keys(_read(LOCALES / "messages.pot"))
+    assert len(used) >= 40
+    assert sorted(used - template) == []
+    assert sorted(template - used) == []  # nothing stale either
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_catalog_is_complete_and_nothing_is_fuzzy(lang: str) -> None:
+    template = _keys(_read(LOCALES / "messages.pot"))
+    catalog = _read(LOCALES / lang / "LC_MESSAGES" / "messages.po", locale=lang)
+    assert str(catalog.locale) == lang
+    assert sorted(template - _keys(catalog)) == []
+    problems = [
+        (m.id, "empty" if not m.string else "fuzzy")
+        for m in catalog
+        if m.id and (not m.string or m.fuzzy)
+    ]
+    assert problems == []
+    assert not catalog.fuzzy
+    assert list(catalog.obsolete) == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_translations_keep_the_placeholders(lang: str) -> None:
+    catalog = _read(LOCALES / lang / "LC_MESSAGES" / "messages.po", locale=lang)
+    mismatched = [
+        m.id
+        for m in catalog
+        if m.id
+        and sorted(PLACEHOLDER.findall(str(m.id))) != sorted(PLACEHOLDER.findall(str(m.string)))
+    ]
+    assert mismatched == []
+
+
+def test_translations_differ_from_english_outside_english() -> None:
+    template = [m.id for m in _read(LOCALES / "messages.pot") if m.id]
+    for lang in ("fr", "de", "lb", "nl"):
+        same = [msgid for msgid in template if translator(lang).gettext(msgid) == msgid]
+        assert same == [], lang
+
+
+def test_gettext_fills_placeholders_in_each_language() -> None:
+    msgid = "This text is too long: at most {max} characters."
+    assert [gettext(lang, msgid, max=300) for lang in LANGUAGES] == [
+        "Ce texte est trop long : 300 caractères au maximum.",
+        "Dieser Text ist zu lang: höchstens 300 Zeichen.",
+        "Dësen Text ass ze laang: héchstens 300 Zeechen.",
+        "This text is too long: at most 300 characters.",
+        "Deze tekst is te lang: hoogstens 300 tekens.",
+    ]
+
+
+def test_unknown_languages_answer_in_english_and_regional_tags_in_their_base() -> None:
+    assert [resolve_lang(x) for x in ("pt", None, "", "de-LU", "fr_BE", "ltz", "LB")] == [
+        "en",
+        "en",
+        "en",
+        "de",
+        "fr",
+        "lb",
+        "lb",
+    ]
+    assert gettext("pt", "This field is required.") == "This field is required."
+    assert gettext("de-LU", "This field is required.") == "Dieses Feld ist erforderlich."
+    assert translator("fr-BE") is translator("fr")
+
+
+def test_a_message_missing_from_the_catalog_comes_back_untranslated() -> None:
+    assert gettext("fr", "Not a message of pluriel") == "Not a message of pluriel"
+    assert pgettext("de", "form", "Not a message either") == "Not a message either"
