@@ -6,8 +6,6 @@ Exit codes: 0 done, 1 a source failed, 2 a usage or setup error.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import secrets
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -221,29 +219,22 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
-    prefix = secrets.token_hex(4)
-    secret = secrets.token_urlsafe(32)
-    token = f"plr_{prefix}_{secret}"
-    digest = hashlib.sha256(secret.encode()).hexdigest()
+    from pluriel.store import accounts
+
     with _open(settings) as conn:
         inst_id = _institution(conn, args.institution).id if args.institution else None
-        scopes = ["events:write"] if inst_id else ["read"]
-        conn.execute(
-            "insert into api_key (prefix, secret_hash, institution_id, portal, scopes)"
-            " values (%s, %s, %s, %s, %s)",
-            (prefix, digest, inst_id, args.portal, scopes),
-        )
+        created = accounts.create_token(conn, institution_id=inst_id, portal=args.portal)
         conn.commit()
     who = f"institution {args.institution}" if args.institution else f"portal {args.portal}"
     _out(
-        f"Created an API token for {who} (prefix {prefix}); only its hash is stored, so copy "
-        "it now."
+        f"Created an API token for {who} (prefix {created.key.prefix}, scopes"
+        f" {', '.join(created.key.scopes)}); only its hash is stored, so copy it now."
     )
     _out(
         "Note: the API does not check tokens yet: portal budgets and institution mutations "
         "arrive with the portal API and submission features."
     )
-    _out(token)
+    _out(created.token)
     return 0
 
 
