@@ -13,6 +13,7 @@ from pluriel.demo import DISTINCT, DUPLICATES
 from pluriel.demo.run import register_demo_sources, serve_demo_site
 from pluriel.model import FetchOutcome
 from pluriel.settings import Settings
+from pluriel.store import registry
 
 Conn = psycopg.Connection[dict[str, Any]]
 
@@ -27,6 +28,16 @@ def _event_of(conn: Conn, path: str, external_id: str) -> int:
     return int(row["event_id"])
 
 
+def _snapshot(conn: Conn) -> list[tuple[Any, ...]]:
+    rows = conn.execute(
+        "select 'event' as t, id, xmin::text as x from event union all"
+        " select 'occurrence', id, xmin::text from occurrence union all"
+        " select 'source_event', id, xmin::text from source_event union all"
+        " select 'place', id, xmin::text from place order by 1, 2"
+    ).fetchall()
+    return [tuple(r.values()) for r in rows]
+
+
 def test_demo_crawl_reads_every_format_and_merges_duplicates(conn: Conn, tmp_path: Path) -> None:
     settings = Settings(home=tmp_path)
     reports: list[RunReport] = []
@@ -38,13 +49,23 @@ def test_demo_crawl_reads_every_format_and_merges_duplicates(conn: Conn, tmp_pat
         def sink(outcome: FetchOutcome) -> None:
             reports.append(ingest_outcome(conn, by_id[outcome.source_id], outcome))
 
-        run_crawl(
-            specs,
-            settings=settings,
-            sink=sink,
-            allowed_hosts=frozenset({host}),
-            options=CrawlOptions(throttle_start_delay=0.1),
-        )
+        options = CrawlOptions(throttle_start_delay=0.1)
+        allowed = frozenset({host})
+        run_crawl(specs, settings=settings, sink=sink, allowed_hosts=allowed, options=options)
+        first = list(reports)
+        before = _snapshot(conn)
+        reports.clear()
+        again = registry.load_sources(conn, ids=list(by_id))  # with the stored validators
+        by_id.update({spec.id: spec for spec in again})
+        run_crawl(again, settings=settings, sink=sink, allowed_hosts=allowed, options=options)
+        second = list(reports)
+        reports[:] = first
+
+    # The second crawl sent conditional requests (304: "unchanged") and wrote nothing; the
+    # RPDE source resumed from its checkpoint and read one empty page ("ok").
+    assert sorted(r.status for r in second) == ["ok"] + ["unchanged"] * (len(specs) - 1)
+    assert [(r.new, r.updated, r.removed) for r in second] == [(0, 0, 0)] * len(specs)
+    assert _snapshot(conn) == before
 
     assert sorted((r.status, r.errors) for r in reports) == [("ok", 0)] * len(specs)
     per_format = conn.execute(
