@@ -164,3 +164,23 @@ def test_crawl_exits_1_when_a_source_fails(
     assert code == 1
     assert out[0].startswith("source 1: failed — 0 new")
     assert "broken.ics" in out[0]
+
+
+def test_unmapped_categories_are_counted_and_places_deduped(
+    env: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    feed = tmp_path / "tags.ics"
+    feed.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+        + "".join(
+            f"BEGIN:VEVENT\r\nUID:{i}@t\r\nDTSTART:20300101T200000Z\r\nSUMMARY:Soirée {i}\r\n"
+            f"CATEGORIES:Konzert,Krimidinner{',Tombola' if i else ''}\r\nEND:VEVENT\r\n"
+            for i in range(2)
+        )
+        + "END:VCALENDAR\r\n"
+    )
+    run(capsys, "institution", "add", "tufa", "--name", "Tufa", "--country", "DE")
+    assert run(capsys, "import", str(feed), "--institution", "tufa")[0] == 0
+    code, out, _ = run(capsys, "taxonomy", "unmapped")
+    assert (code, [line.strip() for line in out]) == (0, ["2  Krimidinner", "1  Tombola"])
+    assert run(capsys, "places", "dedupe") == (0, ["0 places merged"], "")

@@ -313,6 +313,33 @@ def cmd_source_new(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_places_dedupe(args: argparse.Namespace, settings: Settings) -> int:
+    from pluriel.aggregator.matching import dedupe_places
+
+    with _open(settings) as conn:
+        pairs = dedupe_places(conn, now=datetime.now(UTC))
+        conn.commit()
+    for duplicate, keep in pairs:
+        _out(f"place {duplicate} merged into {keep} (the old id stays as an alias)")
+    _out(f"{len(pairs)} places merged")
+    return 0
+
+
+def cmd_taxonomy_unmapped(args: argparse.Namespace, settings: Settings) -> int:
+    """Source categories no mapping knows, most frequent first, for a person to map."""
+    with _open(settings) as conn:
+        rows = conn.execute(
+            "select tag, count(*) as n from event, unnest(tags) as tag"
+            " where deleted_at is null group by tag order by n desc, tag limit %s",
+            (args.limit,),
+        ).fetchall()
+    for row in rows:
+        _out(f"{row['n']:>6}  {row['tag']}")
+    if not rows:
+        _out("every source category is mapped")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pluriel", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -363,6 +390,15 @@ def build_parser() -> argparse.ArgumentParser:
     new_src.add_argument("name")
     new_src.add_argument("url")
     new_src.set_defaults(func=cmd_source_new)
+
+    places = sub.add_parser("places").add_subparsers(dest="places_command", required=True)
+    places.add_parser("dedupe", help="merge places that designate the same venue").set_defaults(
+        func=cmd_places_dedupe
+    )
+    taxonomy = sub.add_parser("taxonomy").add_subparsers(dest="taxonomy_command", required=True)
+    unmapped = taxonomy.add_parser("unmapped", help="unmapped source categories, with counts")
+    unmapped.add_argument("--limit", type=int, default=50)
+    unmapped.set_defaults(func=cmd_taxonomy_unmapped)
 
     sub.add_parser("sources", help="every source with its last run").set_defaults(func=cmd_sources)
 

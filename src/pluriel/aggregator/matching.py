@@ -20,11 +20,14 @@ from pluriel.aggregator.places import (
     Gazetteer,
     KnownPlace,
     PlaceCandidate,
+    distinctive_words,
     load_gazetteer,
+    match_place,
 )
 from pluriel.model import I18nText, fold
+from pluriel.store import write
 
-__all__ = ["PlaceResolver", "ensure_gazetteer", "find_duplicates"]
+__all__ = ["PlaceResolver", "dedupe_places", "ensure_gazetteer", "find_duplicates"]
 
 Conn = psycopg.Connection[dict[str, Any]]
 
@@ -248,3 +251,54 @@ def find_duplicates(
             best[probe.external_id] = decision.score
             found[probe.external_id] = row["event_id"]
     return found
+
+
+def _candidate_of(place: KnownPlace) -> PlaceCandidate:
+    return PlaceCandidate(
+        name=I18nText.single(place.names[0]),
+        street=place.street,
+        postal_code=place.postal_code,
+        locality=place.locality,
+        country=place.country,
+        lat=place.lat,
+        lon=place.lon,
+    )
+
+
+def dedupe_places(conn: Conn, *, now: datetime) -> list[tuple[int, int]]:
+    """Merge places that designate the same venue; return (merged id, kept id) pairs.
+
+    The less certain place merges into the more certain one (gazetteer seeds
+    first); its names become aliases, its events move, and its id stays
+    resolvable through ``merged_into``.
+    """
+    rows = conn.execute(
+        "select id, gazetteer_key, name, aliases, street, postal_code, locality, country,"
+        " lat, lon, confidence from place where merged_into is null"
+        " order by confidence desc, id"
+    ).fetchall()
+    known = [PlaceResolver._known(row) for row in rows]
+    by_word: dict[str, list[int]] = {}
+    for index, place in enumerate(known):
+        for word in {w for name in place.names for w in distinctive_words(name)}:
+            by_word.setdefault(word, []).append(index)
+    merged: set[int] = set()
+    pairs: list[tuple[int, int]] = []
+    for index in range(len(known) - 1, -1, -1):  # least certain first
+        place = known[index]
+        pool_ids = {
+            other
+            for name in place.names
+            for w in distinctive_words(name)
+            for other in by_word.get(w, ())
+            if other < index and other not in merged
+        }
+        if not pool_ids:
+            continue
+        match = match_place(_candidate_of(place), [known[i] for i in sorted(pool_ids)])
+        if match is not None:
+            merged.add(index)
+            pairs.append((int(place.id), int(match.place.id)))
+    for duplicate, keep in pairs:
+        write.merge_place(conn, duplicate=duplicate, keep=keep, now=now)
+    return pairs

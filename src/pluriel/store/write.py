@@ -26,6 +26,7 @@ __all__ = [
     "load_occurrences",
     "load_source_items",
     "mark_items_removed",
+    "merge_place",
     "record_changes",
     "replace_categories",
     "replace_texts",
@@ -363,6 +364,34 @@ def replace_categories(
                 " select %s, id from category where id = %s",
                 list(pairs),
             )
+
+
+def merge_place(conn: Conn, *, duplicate: int, keep: int, now: datetime) -> None:
+    """Fold ``duplicate`` into ``keep``: names become aliases, events move, the old id stays."""
+    conn.execute(
+        """
+        update place k set aliases = (
+               select array(select distinct unnest(k.aliases || d.aliases
+                                                   || array(select value from jsonb_each_text(d.name))))
+                 from place d where d.id = %(dup)s),
+               lat = coalesce(k.lat, d.lat), lon = coalesce(k.lon, d.lon),
+               street = coalesce(k.street, d.street),
+               postal_code = coalesce(k.postal_code, d.postal_code), updated_at = %(now)s
+          from place d where k.id = %(keep)s and d.id = %(dup)s
+        """,
+        {"dup": duplicate, "keep": keep, "now": now},
+    )
+    conn.execute(
+        "update place set merged_into = %(keep)s, updated_at = %(now)s"
+        " where id = %(dup)s or merged_into = %(dup)s",
+        {"dup": duplicate, "keep": keep, "now": now},
+    )
+    moved = conn.execute(
+        "update event set place_id = %s, updated_at = %s where place_id = %s returning id",
+        (keep, now, duplicate),
+    ).fetchall()
+    record_changes(conn, "event", [(row["id"], "updated") for row in moved], now=now)
+    record_changes(conn, "place", [(duplicate, "deleted"), (keep, "updated")], now=now)
 
 
 def record_changes(
