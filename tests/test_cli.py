@@ -184,3 +184,44 @@ def test_unmapped_categories_are_counted_and_places_deduped(
     code, out, _ = run(capsys, "taxonomy", "unmapped")
     assert (code, [line.strip() for line in out]) == (0, ["2  Krimidinner", "1  Tombola"])
     assert run(capsys, "places", "dedupe") == (0, ["0 places merged"], "")
+
+
+def test_source_new_saves_the_page_through_the_crawler_checks(
+    env: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import http.server
+    import threading
+
+    page = b"<html lang='fr'><body><h1>Agenda</h1></body></html>"
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = page if self.path == "/agenda" else b""
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/agenda"
+    monkeypatch.chdir(tmp_path)
+    try:
+        # Loopback is refused by default, as for any crawl.
+        code, _, err = run(capsys, "source", "new", "salle_test", url)
+        assert code == 2
+        assert "127.0.0.1 is a loopback address" in err
+        monkeypatch.setenv("PLURIEL_ALLOW_PRIVATE_NETWORKS", "1")
+        code, out, _ = run(capsys, "source", "new", "salle_test", url)
+    finally:
+        server.shutdown()
+    assert code == 0
+    assert out == [
+        "wrote tests/fixtures/sites/salle_test/page.html",
+        "wrote src/pluriel/crawlers/sites/salle_test.py",
+        "wrote tests/crawlers/sites/test_salle_test.py",
+    ]
+    assert (tmp_path / "tests/fixtures/sites/salle_test/page.html").read_bytes() == page

@@ -308,8 +308,9 @@ def cmd_source_new(args: argparse.Namespace, settings: Settings) -> int:
         # The same safety checks, robots.txt and size cap as a crawl.
         return fetch_page(url, settings=settings)
 
-    for path in new_site_spider(args.name, args.url, fetch=fetch, root=Path.cwd()):
-        _out(f"wrote {path}")
+    root = Path.cwd()
+    for path in new_site_spider(args.name, args.url, fetch=fetch, root=root):
+        _out(f"wrote {path.relative_to(root)}")
     return 0
 
 
