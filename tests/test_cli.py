@@ -218,6 +218,7 @@ def test_source_new_saves_the_page_through_the_crawler_checks(
         code, out, _ = run(capsys, "source", "new", "salle_test", url)
     finally:
         server.shutdown()
+        server.server_close()
     assert code == 0
     assert out == [
         "wrote tests/fixtures/sites/salle_test/page.html",
