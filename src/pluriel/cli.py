@@ -243,27 +243,55 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     with connect(url) as conn:
         migrate(conn)
         conn.commit()
-    return _serve(settings, url, host=args.host, port=args.port, workers=args.workers)
+    return _serve(
+        settings,
+        url,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_json=args.log_format == "json",
+        log_level=args.log_level,
+    )
 
 
-def _serve(settings: Settings, url: str, *, host: str, port: int, workers: int = 1) -> int:
+def _serve(
+    settings: Settings,
+    url: str,
+    *,
+    host: str,
+    port: int,
+    workers: int = 1,
+    log_json: bool = False,
+    log_level: str = "info",
+) -> int:
+    import os
+
     import uvicorn
 
+    from pluriel.ops.logging import logging_config
+
+    log_config = logging_config(json=log_json, level=log_level)
     if workers > 1:
         # Several processes need an importable factory; each builds its app from the
         # environment (the embedded server, if any, is already running and is shared).
+        # Prometheus' multiprocess directory must be clean before any worker imports metrics.
+        multiproc = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+        if multiproc:
+            from pluriel.ops.multiprocess import prepare_multiprocess_dir
+
+            prepare_multiprocess_dir(multiproc)
         uvicorn.run(
             "pluriel.web.asgi:app",
             factory=True,
             host=host,
             port=port,
             workers=workers,
-            log_level="info",
+            log_config=log_config,
         )
         return 0
     from pluriel.web.app import create_app
 
-    uvicorn.run(create_app(settings, database_url=url), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(settings, database_url=url), host=host, port=port, log_config=log_config)
     return 0
 
 
@@ -341,6 +369,12 @@ def cmd_taxonomy_unmapped(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
+    from pluriel.ops.scheduler import cmd_scheduler as run
+
+    return run(args, settings)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pluriel", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -355,6 +389,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    serve.add_argument("--log-format", choices=["json", "text"], default="text")
+    serve.add_argument("--log-level", default="info")
     serve.set_defaults(func=cmd_serve)
 
     db = sub.add_parser("db", help="database tasks").add_subparsers(
@@ -400,6 +436,12 @@ def build_parser() -> argparse.ArgumentParser:
     unmapped = taxonomy.add_parser("unmapped", help="unmapped source categories, with counts")
     unmapped.add_argument("--limit", type=int, default=50)
     unmapped.set_defaults(func=cmd_taxonomy_unmapped)
+
+    from pluriel.ops.arguments import add_arguments as scheduler_arguments
+
+    scheduler = sub.add_parser("scheduler", help="crawl due sources every --interval seconds")
+    scheduler_arguments(scheduler)
+    scheduler.set_defaults(func=cmd_scheduler)
 
     sub.add_parser("sources", help="every source with its last run").set_defaults(func=cmd_sources)
 
