@@ -28,6 +28,8 @@ __all__ = [
     "occurrence",
     "place",
     "search_config",
+    "source",
+    "source_event",
 ]
 
 Conn = psycopg.Connection[Any]
@@ -146,6 +148,9 @@ def event(
     accessibility: Sequence[str] = (),
     updated_at: datetime | None = None,
     deleted_at: datetime | None = None,
+    price: Mapping[str, Any] | None = None,
+    rrule: str | None = None,
+    provenance: Mapping[str, int] | None = None,
 ) -> int:
     """An event with its texts ({lang: (title, description html)}, source language first)."""
     dates = [o if isinstance(o, Occ) else Occ(o, o + timedelta(hours=2)) for o in occurrences]
@@ -156,9 +161,9 @@ def event(
             conn,
             "insert into event (institution_id, place_id, status, attendance_mode, timezone,"
             " url, image_url, is_free, accessibility, languages, first_start, last_end,"
-            " updated_at, deleted_at)"
+            " updated_at, deleted_at, price, rrule, provenance)"
             " values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
-            " coalesce(%s, now()), %s) returning id",
+            " coalesce(%s, now()), %s, %s, %s, %s) returning id",
             (
                 institution_id,
                 place_id,
@@ -174,6 +179,9 @@ def event(
                 last_end,
                 updated_at,
                 deleted_at,
+                None if price is None else Jsonb(dict(price)),
+                rrule,
+                Jsonb(dict(provenance or {})),
             ),
         )
     )
@@ -202,3 +210,42 @@ def event(
             (event_id, category_id),
         )
     return event_id
+
+
+def source(
+    conn: Conn,
+    *,
+    institution_id: int,
+    url: str,
+    format: str = "ics",
+    kind: str = "feed",
+) -> int:
+    return int(
+        _scalar(
+            conn,
+            "insert into source (institution_id, format, url, kind) values (%s, %s, %s, %s)"
+            " returning id",
+            (institution_id, format, url, kind),
+        )
+    )
+
+
+def source_event(
+    conn: Conn,
+    *,
+    source_id: int,
+    event_id: int,
+    external_id: str,
+    seen: datetime | None = None,
+    removed_at: datetime | None = None,
+) -> int:
+    return int(
+        _scalar(
+            conn,
+            "insert into source_event (source_id, external_id, content_hash, payload, event_id,"
+            " first_seen, last_seen, removed_at)"
+            " values (%s, %s, 'h', '{}', %s, coalesce(%s, now()), coalesce(%s, now()), %s)"
+            " returning id",
+            (source_id, external_id, event_id, seen, seen, removed_at),
+        )
+    )

@@ -230,10 +230,6 @@ def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
         f"Created an API token for {who} (prefix {created.key.prefix}, scopes"
         f" {', '.join(created.key.scopes)}); only its hash is stored, so copy it now."
     )
-    _out(
-        "Note: the API does not check tokens yet: portal budgets and institution mutations "
-        "arrive with the portal API and submission features."
-    )
     _out(created.token)
     return 0
 

@@ -53,6 +53,8 @@ class Settings:
     user_agent: str = "pluriel/0.1 (+https://pluriel.eu/crawler; open cultural agenda)"
     pool_min: int = 1
     pool_max: int = 8
+    #: Prometheus' multiprocess directory, when the API runs several workers.
+    metrics_multiproc_dir: Path | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -71,4 +73,7 @@ class Settings:
             debug=_flag(env.get("PLURIEL_DEBUG")),
             graphiql=_flag(env.get("PLURIEL_GRAPHIQL")),
             pool_max=_int(env, "PLURIEL_POOL_MAX", 8),
+            metrics_multiproc_dir=Path(env["PROMETHEUS_MULTIPROC_DIR"])
+            if env.get("PROMETHEUS_MULTIPROC_DIR")
+            else None,
         )

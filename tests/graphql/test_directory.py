@@ -35,6 +35,7 @@ def test_places_page_by_name_and_filter_by_text_and_circle(
     ]
     assert first.data["places"]["totalCount"] == 4
     second = gql(PLACES, first=2, after=first.data["places"]["pageInfo"]["endCursor"])
+    assert second.data is not None
     assert second.data == {
         "places": {
             "totalCount": 4,

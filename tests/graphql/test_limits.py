@@ -137,3 +137,14 @@ def test_huge_documents_are_refused_fast_without_running_anything(gql: Run) -> N
         result = gql(document)
         assert time.monotonic() - started < 1.5
         assert (result.data, result.errors, result.statements) == (None, [error], [])
+
+
+def test_a_bad_variable_value_is_shown_not_masked(gql: Run) -> None:
+    result = gql("query($x: Boolean!) { categories @include(if: $x) { id } }")
+    assert (result.data, result.errors) == (
+        None,
+        [
+            "Variable '$x' has invalid value: Expected a value of non-null type 'Boolean!' to be"
+            " provided."
+        ],
+    )

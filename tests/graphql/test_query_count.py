@@ -20,6 +20,7 @@ query($first: Int) {
       categories { id label }
       nextOccurrence { start event { id } }
       occurrences { start }
+      price { min text } sources { kind fields } dateSummary
     } }
   }
 }
@@ -52,5 +53,6 @@ def test_statements_do_not_grow_with_the_page(gql: Run, conn: psycopg.Connection
     assert len(small.data["events"]["edges"]) == 5
     assert len(large.data["events"]["edges"]) == 100
     # The page, then one batch each: texts, institutions, places, categories,
-    # next occurrences, occurrences. (Occurrence.event is served from the cache.)
-    assert len(small.statements) == len(large.statements) == 7, large.statements
+    # next occurrences, occurrences, sources. (Occurrence.event and dateSummary's
+    # dates are served from the loaders' caches; price comes with the event row.)
+    assert len(small.statements) == len(large.statements) == 8, large.statements

@@ -19,6 +19,10 @@ class InputError(Exception):
 
 
 def should_mask(error: GraphQLError) -> bool:
-    """Mask only unexpected exceptions: syntax, validation and input errors stay readable."""
+    """Mask only unexpected exceptions: syntax, validation and input errors stay readable.
+
+    A bad variable value arrives wrapped around another GraphQLError; that is
+    the client's mistake too, so it is shown.
+    """
     original = error.original_error
-    return original is not None and not isinstance(original, InputError)
+    return original is not None and not isinstance(original, InputError | GraphQLError)

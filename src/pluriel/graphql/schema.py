@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import strawberry
 from strawberry import Info
@@ -41,6 +42,7 @@ from pluriel.graphql.types import (
     Event,
     EventConnection,
     EventEdge,
+    Facets,
     Institution,
     InstitutionConnection,
     InstitutionEdge,
@@ -77,6 +79,7 @@ MAX_ALIASES = 30
 MAX_TOKENS = 4000
 MAX_TEXT = 200
 MAX_RADIUS_KM = 500.0
+DEFAULT_TIMEZONE = "Europe/Luxembourg"
 _CACHE_SIZE = 512
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 
@@ -184,6 +187,16 @@ def _read_filter(flt: EventFilter | None, now: datetime) -> read.ReadFilter:
         accessibility=tuple(flt.accessibility or ()),
         near=None if flt.near is None else _near(flt.near),
     )
+
+
+def _zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(
+            f"`timezone` {name!r} is not an IANA zone such as Europe/Luxembourg"
+        ) from None
+    return name
 
 
 def _near(near: GeoFilter) -> read.Near:
@@ -366,6 +379,17 @@ class Query:
         return ChangeConnection(
             edges=edges, page_info=PageInfo(has_next_page=page.has_next, end_cursor=end)
         )
+
+    @described("Counts by category, country, locality, day, language, price and attendance mode.")
+    def facets(
+        self,
+        info: Info[Context, None],
+        filter_: FilterArgument = None,
+        timezone: Annotated[
+            str, strawberry.argument(description="IANA zone the `days` group is counted in.")
+        ] = DEFAULT_TIMEZONE,
+    ) -> Facets:
+        return Facets(filter=_read_filter(filter_, info.context.now), timezone=_zone(timezone))
 
     @described("One event; null when unknown or deleted.")
     async def event(

@@ -10,13 +10,15 @@ occurrence's ``timezone`` says which zone to show it in.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Annotated, Any, TypeVar, cast
 
 import strawberry
 from strawberry import Info, Private
 
+from pluriel.graphql import datesummary
 from pluriel.graphql.context import Context
 from pluriel.graphql.errors import InputError
 from pluriel.model import AttendanceMode, EventStatus, I18nText
@@ -28,9 +30,12 @@ __all__ = [
     "ChangeConnection",
     "ChangeEdge",
     "ChangeState",
+    "DayCount",
     "Event",
     "EventConnection",
     "EventEdge",
+    "FacetCount",
+    "Facets",
     "Institution",
     "InstitutionConnection",
     "InstitutionEdge",
@@ -41,6 +46,10 @@ __all__ = [
     "Place",
     "PlaceConnection",
     "PlaceEdge",
+    "Price",
+    "SourceKind",
+    "SourceRef",
+    "SummaryFormat",
     "Translation",
     "aware",
     "described",
@@ -49,6 +58,12 @@ __all__ = [
 
 strawberry.enum(EventStatus, name="EventStatus", description="Whether an event or date happens.")
 strawberry.enum(AttendanceMode, name="AttendanceMode", description="In person, online, or both.")
+SummaryFormat = strawberry.enum(
+    datesummary.SummaryFormat,
+    name="SummaryFormat",
+    description="SHORT: `12 Oct, 20:00`; MEDIUM: `Sat 12 Oct 2026, 20:00`;"
+    " LONG: `Saturday 12 October 2026, 20:00–22:00`.",
+)
 
 LangArgument = Annotated[
     str | None,
@@ -323,6 +338,203 @@ class Event:
     async def next_occurrence(self, info: Info[Context, None]) -> Occurrence | None:
         row = await info.context.loaders.next_occurrence.load(self.row.id)
         return None if row is None else Occurrence(row=row, lang=self.lang)
+
+    @described("Price as published; null when the sources say nothing about it.")
+    def price(self) -> Price | None:
+        raw = self.row.price
+        if raw is None and self.row.is_free is None:
+            return None
+        raw = raw or {}
+        free = raw.get("free")
+        return Price(
+            free=self.row.is_free if free is None else bool(free),
+            min=_decimal(raw.get("min")),
+            max=_decimal(raw.get("max")),
+            currency=raw.get("currency") if isinstance(raw.get("currency"), str) else None,
+            texts=_texts_of(raw.get("text")),
+            lang=self.lang,
+        )
+
+    @described(
+        "Where the event comes from: every source that describes it, with the fields each"
+        " one gave (precedence: the institution's submission, then feeds, then scrapes)."
+    )
+    async def sources(self, info: Info[Context, None]) -> list[SourceRef]:
+        rows = await info.context.loaders.sources.load(self.row.id)
+        fields: dict[int, list[str]] = {}
+        for name, source_id in sorted(self.row.provenance.items()):
+            fields.setdefault(int(source_id), []).append(name)
+        return [SourceRef(row=row, fields=fields.get(row.source_id, [])) for row in rows]
+
+    @described(
+        "When it happens, in words and in the event's own zone: `Sa., 12. Okt. 2026, 20:00`,"
+        " `du 3 au 27 oct. 2026`, `every Tuesday until 24 Nov 2026`, or `cancelled`."
+        " Written in fr, de, lb, en or nl (others fall back to fr)."
+    )
+    async def date_summary(
+        self,
+        info: Info[Context, None],
+        lang: LangArgument = None,
+        format: datesummary.SummaryFormat | None = datesummary.SummaryFormat.MEDIUM,
+    ) -> str | None:
+        rows = await info.context.loaders.occurrences.load((self.row.id, read.Window()))
+        spans = [
+            datesummary.Span(row.starts_at, row.ends_at, row.all_day)
+            for row in rows
+            if row.status != "cancelled"
+        ]
+        status = self.row.status
+        if rows and not spans:
+            status = "cancelled"
+        language = lang or self.lang or next(iter(self.row.languages), None)
+        return datesummary.date_summary(
+            spans,
+            timezone=self.row.timezone,
+            lang=language,
+            format=format or datesummary.SummaryFormat.MEDIUM,
+            status=status,
+            rrule=self.row.rrule,
+        )
+
+
+def _decimal(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return float(number) if number.is_finite() else None
+
+
+def _texts_of(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): v for k, v in value.items() if isinstance(v, str) and v}
+
+
+@strawberry.type(description="What a ticket costs.")
+class Price:
+    free: bool | None = strawberry.field(description="True when entry is free; null if unknown.")
+    min: float | None = strawberry.field(description="Lowest price, in `currency`.")
+    max: float | None = strawberry.field(description="Highest price, in `currency`.")
+    currency: str | None = strawberry.field(description="ISO 4217 code, e.g. EUR.")
+    texts: Private[dict[str, str]]
+    lang: Private[str | None]
+
+    @described('The price as the source wrote it ("12 € / 8 € reduced"), in the nearest language.')
+    def text(self, lang: LangArgument = None) -> str | None:
+        return I18nText.of(self.texts).get(lang or self.lang)
+
+
+@strawberry.enum(description="How a source reaches pluriel; gives its precedence when merging.")
+class SourceKind(Enum):
+    SUBMISSION = "submission"
+    FEED = "feed"
+    SCRAPE = "scrape"
+
+
+@strawberry.type(description="A source describing an event, and what it contributed.")
+class SourceRef:
+    row: Private[read.SourceRefRow]
+    fields: list[str] = strawberry.field(
+        description="Fields this source gave, e.g. `url`, `title.de`, `occurrences`."
+    )
+
+    @strawberry.field
+    def source_id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.row.source_id))
+
+    @strawberry.field
+    async def institution(self, info: Info[Context, None]) -> Institution:
+        row = await info.context.loaders.institution.load(self.row.institution_id)
+        if row is None:
+            raise LookupError(f"source {self.row.source_id} has no institution")
+        return Institution(row=row)
+
+    @described("ics, jsonld, tribe, rss, rpde, activitystreams, submission, or a site spider.")
+    def format(self) -> str:
+        return self.row.format
+
+    @strawberry.field
+    def kind(self) -> SourceKind:
+        try:
+            return SourceKind(self.row.kind)
+        except ValueError:
+            return SourceKind.FEED
+
+    @described("Address of the feed or page crawled.")
+    def url(self) -> str:
+        return self.row.url
+
+    @described("The item's id in its source (an iCalendar UID, a post id…).")
+    def external_id(self) -> str | None:
+        return self.row.external_id
+
+    @described("When this source last listed the event.")
+    def last_seen(self) -> datetime | None:
+        return None if self.row.last_seen is None else utc(self.row.last_seen)
+
+
+@strawberry.type(description="How many matching events have this value.")
+class FacetCount:
+    value: str
+    count: int
+
+
+@strawberry.type(description="How many matching events have a date starting on this local day.")
+class DayCount:
+    day: date
+    count: int
+
+
+@strawberry.type(
+    description="Counts for the filter, group by group. Each group ignores its own part of the"
+    " filter (with `categories: [music]`, `categories` still counts theatre), so a portal can"
+    f" show every choice; at most {read.FACET_LIMIT} values per group, most frequent first."
+)
+class Facets:
+    filter: Private[read.ReadFilter]
+    timezone: Private[str]
+
+    async def _group(self, info: Info[Context, None], group: str) -> list[FacetCount]:
+        async with info.context.pool.connection() as conn:
+            rows = await read.event_facets(conn, self.filter, group)
+        return [FacetCount(value=row.value, count=row.count) for row in rows]
+
+    @described("By category id (only the categories events carry, parents are not summed).")
+    async def categories(self, info: Info[Context, None]) -> list[FacetCount]:
+        return await self._group(info, "categories")
+
+    @described("By country of the place, else of the institution.")
+    async def countries(self, info: Info[Context, None]) -> list[FacetCount]:
+        return await self._group(info, "countries")
+
+    @described("By the place's locality.")
+    async def localities(self, info: Info[Context, None]) -> list[FacetCount]:
+        return await self._group(info, "localities")
+
+    @described("By language written in (an event in two languages counts in both).")
+    async def languages(self, info: Info[Context, None]) -> list[FacetCount]:
+        return await self._group(info, "languages")
+
+    @described("`free`, `paid` or `unknown`.")
+    async def free(self, info: Info[Context, None]) -> list[FacetCount]:
+        return await self._group(info, "free")
+
+    @described("`OFFLINE`, `ONLINE` or `MIXED`.")
+    async def attendance_modes(self, info: Info[Context, None]) -> list[FacetCount]:
+        rows = await self._group(info, "attendance_modes")
+        return [FacetCount(value=row.value.upper(), count=row.count) for row in rows]
+
+    @described(
+        f"Per local day in the filter's range (at most {read.FACET_DAYS} days from its start),"
+        " in `timezone`: events with a date starting that day, or still running on the first."
+    )
+    async def days(self, info: Info[Context, None]) -> list[DayCount]:
+        async with info.context.pool.connection() as conn:
+            rows = await read.day_facets(conn, self.filter, timezone=self.timezone)
+        return [DayCount(day=date.fromisoformat(row.value), count=row.count) for row in rows]
 
 
 @strawberry.type

@@ -16,7 +16,7 @@ import json
 import math
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -27,12 +27,15 @@ from pluriel.model import fold
 
 __all__ = [
     "EXACT_COUNT_LIMIT",
+    "FACET_DAYS",
+    "FACET_LIMIT",
     "CategoryRow",
     "ChangeKey",
     "ChangeRow",
     "Count",
     "EventKey",
     "EventRow",
+    "FacetCount",
     "InstitutionRow",
     "NameKey",
     "Near",
@@ -41,6 +44,7 @@ __all__ = [
     "Page",
     "PlaceRow",
     "ReadFilter",
+    "SourceRefRow",
     "TextRow",
     "Window",
     "all_categories",
@@ -50,6 +54,8 @@ __all__ = [
     "count_institutions",
     "count_occurrences",
     "count_places",
+    "day_facets",
+    "event_facets",
     "events_by_ids",
     "events_page",
     "institutions_by_ids",
@@ -59,6 +65,7 @@ __all__ = [
     "occurrences_page",
     "places_by_ids",
     "places_page",
+    "sources_for_events",
     "texts_for_events",
 ]
 
@@ -159,6 +166,13 @@ class EventRow:
     languages: list[str]
     accessibility: list[str]
     updated_at: datetime
+    #: ``{free, min, max, currency, text: {lang: text}}`` as the aggregator stores it.
+    price: dict[str, Any] | None = None
+    is_free: bool | None = None
+    rrule: str | None = None
+    #: Field name (``url``, ``title.de``, ``occurrences``…) -> id of the source that gave it.
+    provenance: dict[str, int] = field(default_factory=dict)
+    created_at: datetime | None = None
     sort_start: datetime | None = None
     rank: float | None = None
 
@@ -248,7 +262,7 @@ class Count:
 _EVENT_COLUMNS = sql.SQL(
     "e.id, e.institution_id, e.place_id, e.status, e.attendance_mode, e.timezone,"
     " e.url, e.booking_url, e.image_url, e.online_url, e.languages, e.accessibility,"
-    " e.updated_at"
+    " e.updated_at, e.price, e.is_free, e.rrule, e.provenance, e.created_at"
 )
 _OCCURRENCE_COLUMNS = sql.SQL(
     "o.id, o.event_id, o.starts_at, o.ends_at, o.all_day, o.timezone, o.status"
@@ -815,3 +829,167 @@ async def changes_page(
     ).format(where)
     rows = await _fetch(conn, ChangeRow, statement, params)
     return Page(rows[:first], len(rows) > first)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceRefRow:
+    """One source that describes an event, with the item it published."""
+
+    event_id: int
+    source_id: int
+    institution_id: int
+    format: str
+    kind: str
+    url: str
+    external_id: str | None
+    first_seen: datetime | None
+    last_seen: datetime | None
+
+
+async def sources_for_events(conn: Conn, event_ids: Sequence[int]) -> dict[int, list[SourceRefRow]]:
+    """Per event, every source whose item joined it and every source named in its provenance.
+
+    An item later removed from its feed stays listed while its fields are still in use.
+    """
+    statement = sql.SQL(
+        "select e.id as event_id, s.id as source_id, s.institution_id, s.format, s.kind,"
+        " s.url, se.external_id, se.first_seen, se.last_seen"
+        " from event e join source s on s.id in ("
+        "  select se2.source_id from source_event se2"
+        "  where se2.event_id = e.id and se2.removed_at is null"
+        "  union select v::bigint from jsonb_each_text(e.provenance) as p(k, v)"
+        "  where v ~ '^[0-9]{1,18}$')"
+        " left join source_event se on se.event_id = e.id and se.source_id = s.id"
+        " where e.id = any(%(ids)s::bigint[])"
+        " order by e.id, s.id, se.id"
+    )
+    rows = await _fetch(conn, SourceRefRow, statement, {"ids": list(event_ids)})
+    seen: set[tuple[int, int]] = set()
+    unique = []
+    for row in rows:
+        if (row.event_id, row.source_id) not in seen:
+            seen.add((row.event_id, row.source_id))
+            unique.append(row)
+    return _group(unique, "event_id")
+
+
+#: Values per facet group, most frequent first; days are capped separately.
+FACET_LIMIT = 50
+#: Days listed by the day facet, from the start of the window.
+FACET_DAYS = 62
+
+_FACET_GROUPS = (
+    "categories",
+    "countries",
+    "localities",
+    "languages",
+    "free",
+    "attendance_modes",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FacetCount:
+    value: str
+    count: int
+
+
+def _without(flt: ReadFilter, group: str) -> ReadFilter:
+    """The filter minus the group's own dimension, so the other choices stay countable."""
+    if group == "free":
+        return replace(flt, free=None)
+    if group == "categories":
+        return replace(flt, categories=())
+    if group == "countries":
+        return replace(flt, countries=())
+    if group == "localities":
+        return replace(flt, localities=())
+    if group == "languages":
+        return replace(flt, languages=())
+    if group == "attendance_modes":
+        return replace(flt, attendance_modes=())
+    return flt
+
+
+def _facet_value(group: str) -> tuple[sql.Composable, sql.Composable]:
+    """The expression counted for a group and the joins it needs, over the matching ids."""
+    expressions: dict[str, tuple[str, str]] = {
+        "categories": (
+            "ec.category_id",
+            "join event_category ec on ec.event_id = m.id",
+        ),
+        "countries": (
+            "coalesce(trim(p.country), trim(i.country))",
+            "join event e on e.id = m.id join institution i on i.id = e.institution_id"
+            " left join place p on p.id = e.place_id",
+        ),
+        "localities": (
+            "min(p.locality) over (partition by p.locality_folded)",
+            "join event e on e.id = m.id join place p on p.id = e.place_id"
+            " and p.locality_folded is not null",
+        ),
+        "languages": (
+            "l.lang",
+            "join event e on e.id = m.id cross join unnest(e.languages) l(lang)",
+        ),
+        "free": (
+            "case e.is_free when true then 'free' when false then 'paid' else 'unknown' end",
+            "join event e on e.id = m.id",
+        ),
+        "attendance_modes": ("e.attendance_mode", "join event e on e.id = m.id"),
+    }
+    expression, joins = expressions[group]
+    return sql.SQL(expression), sql.SQL(joins)
+
+
+def _matching_ids(flt: ReadFilter) -> tuple[sql.Composable, dict[str, Any], sql.Composable]:
+    query = _events_query(flt)
+    body = sql.SQL("select e.id from event e {joins} where {where}").format(
+        joins=sql.SQL(" ").join(query.joins), where=query.where_clause()
+    )
+    return query.with_clause(), query.params, body
+
+
+async def event_facets(
+    conn: Conn, flt: ReadFilter, group: str, *, limit: int = FACET_LIMIT
+) -> list[FacetCount]:
+    """How many matching events fall under each value of ``group``, most first, then by value.
+
+    Each group ignores its own part of the filter (a portal showing "music"
+    still learns how many theatre events there are); every other part holds.
+    One statement per group.
+    """
+    if group not in _FACET_GROUPS:
+        raise ValueError(f"unknown facet group {group!r}")
+    ctes, params, body = _matching_ids(_without(flt, group))
+    expression, joins = _facet_value(group)
+    statement = sql.SQL(
+        "{ctes}select v.value, count(distinct v.id)::int as count from ("
+        " select {expression} as value, m.id from ({body}) m {joins}) v"
+        " where v.value is not null group by v.value"
+        " order by count desc, v.value limit %(facet_limit)s"
+    ).format(ctes=ctes, expression=expression, body=body, joins=joins)
+    return await _fetch(conn, FacetCount, statement, {**params, "facet_limit": limit})
+
+
+async def day_facets(
+    conn: Conn, flt: ReadFilter, *, timezone: str, limit: int = FACET_DAYS
+) -> list[FacetCount]:
+    """Matching events per local day (ISO date) in ``timezone``, for days in the window.
+
+    An event counts once on each day one of its dates in the window starts,
+    and on the window's first day when a date is still running then.
+    """
+    ctes, params, body = _matching_ids(flt)
+    window = _window_clause(flt.window, params)
+    day = sql.SQL("(greatest(o.starts_at, {start}) at time zone %(facet_zone)s)::date").format(
+        start=sql.SQL("%(w_start)s") if flt.window.start is not None else sql.SQL("o.starts_at")
+    )
+    statement = sql.SQL(
+        "{ctes}select {day}::text as value, count(distinct o.event_id)::int as count"
+        " from occurrence o where o.event_id in ({body}) and {window}"
+        " group by 1 order by 1 limit %(facet_limit)s"
+    ).format(ctes=ctes, day=day, body=body, window=window)
+    return await _fetch(
+        conn, FacetCount, statement, {**params, "facet_zone": timezone, "facet_limit": limit}
+    )

@@ -371,8 +371,9 @@ def merge_place(conn: Conn, *, duplicate: int, keep: int, now: datetime) -> None
     conn.execute(
         """
         update place k set aliases = (
-               select array(select distinct unnest(k.aliases || d.aliases
-                                                   || array(select value from jsonb_each_text(d.name))))
+               select array(select distinct unnest(
+                          k.aliases || d.aliases
+                          || array(select value from jsonb_each_text(d.name))))
                  from place d where d.id = %(dup)s),
                lat = coalesce(k.lat, d.lat), lon = coalesce(k.lon, d.lon),
                street = coalesce(k.street, d.street),

@@ -1,4 +1,4 @@
-"""The web application: /graphql and /healthz over one connection pool.
+"""The web application: /graphql, the open feeds and /healthz over one connection pool.
 
 The pool is opened in the lifespan, not at import or construction, so
 building the app is free and tests control exactly when the database is
@@ -8,15 +8,16 @@ starts even when PostgreSQL is down, and /healthz says so with a 503.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 
 import psycopg
 from psycopg_pool import PoolTimeout
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -24,16 +25,29 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from pluriel.graphql import Context, build_schema
+from pluriel.graphql.documents import trusted_documents
 from pluriel.graphql.pool import Pool
+from pluriel.ops.logging import RequestIdMiddleware
+from pluriel.ops.metrics import MetricsMiddleware, metrics_route
 from pluriel.settings import Settings
 from pluriel.store import open_async_pool
+from pluriel.web import feeds, widget
+from pluriel.web.budget import Budgets
+from pluriel.web.cors import Cors
+from pluriel.web.graphql import GraphQLGate
 from pluriel.web.limits import BodySizeLimit
+from pluriel.web.widget import documents as widget_documents
 
-__all__ = ["MAX_BODY_BYTES", "create_app"]
+__all__ = ["ANONYMOUS_POINTS", "MAX_BODY_BYTES", "PORTAL_POINTS", "create_app"]
 
 MAX_BODY_BYTES = 1_000_000
 #: How long /healthz waits for a connection before calling the database down.
 HEALTH_TIMEOUT = 2.0
+#: Query-cost points a minute: per anonymous client address, and per portal key.
+#: A page of 20 events with place and categories costs about 200, a page of
+#: 100 changes with their events about 6,000.
+ANONYMOUS_POINTS = 20_000
+PORTAL_POINTS = 200_000
 
 
 @dataclass(slots=True)
@@ -47,21 +61,44 @@ class _State:
 
 
 class _GraphQLApp(GraphQL[Context, None]):
-    def __init__(self, state: _State, *, settings: Settings) -> None:
+    def __init__(
+        self, state: _State, *, settings: Settings, now: Callable[[], datetime] | None = None
+    ) -> None:
         super().__init__(
             build_schema(debug=settings.debug, introspection=settings.graphiql or settings.debug),
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=True,
         )
         self._state = state
+        self._now = now
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        return Context.create(self._state.require_pool())
+        return Context.create(
+            self._state.require_pool(), now=None if self._now is None else self._now()
+        )
 
 
-def create_app(settings: Settings, *, database_url: str) -> Starlette:
+def create_app(
+    settings: Settings,
+    *,
+    database_url: str,
+    cors_origins: Sequence[str] = (),
+    trusted_documents_only: bool = False,
+    anonymous_points: int = ANONYMOUS_POINTS,
+    portal_points: int = PORTAL_POINTS,
+    clock: Callable[[], float] = time.monotonic,
+    now: Callable[[], datetime] | None = None,
+) -> Starlette:
+    """The ASGI app.
+
+    ``cors_origins`` may send ``Authorization`` from a browser (anonymous reads
+    are open to every origin); ``trusted_documents_only`` runs only the
+    documents registered in ``pluriel.graphql.documents``; the budgets are
+    query-cost points a minute, measured with ``clock``; ``now`` (tests) fixes
+    the instant "from now" means.
+    """
     state = _State()
 
     @asynccontextmanager
@@ -86,22 +123,29 @@ def create_app(settings: Settings, *, database_url: str) -> Starlette:
             )
         return JSONResponse({"status": "ok", "database": "ok"}, headers=headers)
 
+    gate = GraphQLGate(
+        _GraphQLApp(state, settings=settings, now=now),
+        pool=state.require_pool,
+        anonymous=Budgets(per_minute=anonymous_points, clock=clock),
+        portal=Budgets(per_minute=portal_points, clock=clock),
+        documents=trusted_documents(
+            {f"widget/{name}": text for name, text in widget_documents().items()}
+        ),
+        trusted_only=trusted_documents_only,
+    )
     return Starlette(
         debug=settings.debug,
         routes=[
-            Route("/graphql", _GraphQLApp(state, settings=settings), methods=["GET", "POST"]),
+            Route("/graphql", gate, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            *feeds.routes(state.require_pool, now=now),
+            *widget.routes(pool=state.require_pool),
+            metrics_route(multiprocess_dir=settings.metrics_multiproc_dir),
         ],
         middleware=[
-            # The anonymous read API is public: any origin, never credentials.
-            Middleware(
-                CORSMiddleware,
-                allow_origins=["*"],
-                allow_methods=["GET", "POST"],
-                allow_headers=["Content-Type", "Accept"],
-                allow_credentials=False,
-                max_age=86_400,
-            ),
+            Middleware(RequestIdMiddleware),
+            Middleware(MetricsMiddleware),
+            Middleware(Cors, origins=cors_origins),
             Middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES),
         ],
         lifespan=lifespan,

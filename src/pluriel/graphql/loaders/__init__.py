@@ -15,12 +15,14 @@ from pluriel.graphql.loaders.institutions import InstitutionLoader
 from pluriel.graphql.loaders.next_occurrence import NextOccurrenceLoader
 from pluriel.graphql.loaders.occurrences import OccurrencesLoader
 from pluriel.graphql.loaders.places import PlaceLoader
+from pluriel.graphql.loaders.sources import EventSourcesLoader
 from pluriel.graphql.loaders.texts import TextsLoader
 from pluriel.graphql.pool import Pool
 
 __all__ = [
     "EventCategoriesLoader",
     "EventLoader",
+    "EventSourcesLoader",
     "InstitutionLoader",
     "Loaders",
     "NextOccurrenceLoader",
@@ -39,6 +41,7 @@ class Loaders:
     categories: EventCategoriesLoader
     occurrences: OccurrencesLoader
     next_occurrence: NextOccurrenceLoader
+    sources: EventSourcesLoader
 
     @classmethod
     def create(cls, pool: Pool, *, now: datetime) -> Loaders:
@@ -50,4 +53,5 @@ class Loaders:
             categories=EventCategoriesLoader(pool),
             occurrences=OccurrencesLoader(pool),
             next_occurrence=NextOccurrenceLoader(pool, now=now),
+            sources=EventSourcesLoader(pool),
         )
