@@ -17,6 +17,8 @@ LOCALES = SRC / "locales"
 # How pluriel's code marks messages: N_(msgid), gettext(lang, msgid), pgettext(lang, ctx, msgid).
 KEYWORDS = {"N_": None, "gettext": (2,), "pgettext": ((2, "c"), 3)}
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
+# Jinja2 templates whose _("…") calls are interface strings.
+TEMPLATES = (SRC / "web" / "templates", SRC / "web" / "submit" / "templates")
 
 
 def _read(path: Path, locale: str | None = None) -> Catalog:
@@ -35,15 +37,20 @@ def _used_in_code() -> set[tuple[str, str | None]]:
             str(SRC), method_map=[("**.py", "python")], keywords=KEYWORDS
         )
     }
-    templates = SRC / "web" / "templates"
-    if templates.is_dir():
-        found |= {
-            (msg if isinstance(msg, str) else msg[0], ctx)
-            for _, _, msg, _, ctx in extract_from_dir(
-                str(templates), method_map=[("**.html", "jinja2.ext:babel_extract")]
-            )
-        }
+    for templates in TEMPLATES:
+        if templates.is_dir():
+            found |= {
+                (msg if isinstance(msg, str) else msg[0], ctx)
+                for _, _, msg, _, ctx in extract_from_dir(
+                    str(templates), method_map=[("**.html", "jinja2.ext:babel_extract")]
+                )
+            }
     return found
+
+
+def test_the_submission_templates_are_extracted() -> None:
+    assert ("Submit an event", None) in _used_in_code()
+    assert ("Reason for rejecting (the institution will see it)", None) in _used_in_code()
 
 
 def test_every_message_of_the_code_is_in_the_template() -> None:

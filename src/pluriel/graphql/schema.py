@@ -424,7 +424,10 @@ def build_schema(*, debug: bool = False, introspection: bool = True) -> strawber
         extensions.append(DisableIntrospection)
     if not debug:
         extensions.append(lambda: MaskErrors(should_mask_error=should_mask))
-    return _Schema(query=Query, extensions=extensions)
+    # Inline: mutations import the schema's types, so they load after this module.
+    from pluriel.graphql.mutations import Mutation
+
+    return _Schema(query=Query, mutation=Mutation, extensions=extensions)
 
 
 def sdl() -> str:

@@ -113,7 +113,9 @@ def logging_config(*, json: bool, level: str = "info") -> dict[str, Any]:
         if json
         else {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s%(context)s"}
     )
-    propagate = {"handlers": [], "propagate": True}
+    # A level on each: uvicorn sets its own loggers' levels, and dictConfig keeps a level
+    # it is not given.
+    propagate = {"handlers": [], "propagate": True, "level": name.upper()}
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -131,7 +133,7 @@ def logging_config(*, json: bool, level: str = "info") -> dict[str, Any]:
         "root": {"handlers": ["stderr"], "level": name.upper()},
         # uvicorn installs its own handlers unless told otherwise: route them to ours.
         "loggers": {
-            "uvicorn": {**propagate, "level": name.upper()},
+            "uvicorn": propagate,
             "uvicorn.error": propagate,
             "uvicorn.access": propagate,
         },

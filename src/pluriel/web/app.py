@@ -26,12 +26,13 @@ from strawberry.asgi import GraphQL
 
 from pluriel.graphql import Context, build_schema
 from pluriel.graphql.documents import trusted_documents
+from pluriel.graphql.mutations import RequestContext
 from pluriel.graphql.pool import Pool
 from pluriel.ops.logging import RequestIdMiddleware
 from pluriel.ops.metrics import MetricsMiddleware, metrics_route
 from pluriel.settings import Settings
 from pluriel.store import open_async_pool
-from pluriel.web import feeds, widget
+from pluriel.web import feeds, submit, widget
 from pluriel.web.budget import Budgets
 from pluriel.web.cors import Cors
 from pluriel.web.graphql import GraphQLGate
@@ -75,8 +76,10 @@ class _GraphQLApp(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        return Context.create(
-            self._state.require_pool(), now=None if self._now is None else self._now()
+        return RequestContext.for_request(
+            self._state.require_pool(),
+            headers=request.headers,
+            now=None if self._now is None else self._now(),
         )
 
 
@@ -140,6 +143,7 @@ def create_app(
             Route("/healthz", healthz, methods=["GET"]),
             *feeds.routes(state.require_pool, now=now),
             *widget.routes(pool=state.require_pool),
+            *submit.routes(settings, database_url=database_url),
             metrics_route(multiprocess_dir=settings.metrics_multiproc_dir),
         ],
         middleware=[
