@@ -6,6 +6,7 @@ duplicates are looked up for all new items of the run in one query.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 from collections.abc import Sequence
@@ -194,50 +195,26 @@ def _probe_of(
     )
 
 
-def find_duplicates(
-    conn: Conn, source_id: int, candidates: Sequence[Candidate], resolver: PlaceResolver
-) -> dict[str, int]:
-    """external id -> existing event (described by another source) that is the same event."""
-    probes: list[dedup.Candidate] = []
-    for candidate in candidates:
-        place = candidate.payload.get("place")
-        probe = _probe_of(source_id, candidate, resolver.resolve(place), place)
-        if probe is not None:
-            probes.append(probe)
-    if not probes:
-        return {}
-    slack = [timedelta(hours=14) if p.all_day else dedup.START_TOLERANCE for p in probes]
+def _stored_events(conn: Conn, event_ids: list[int]) -> dict[Any, dedup.Candidate]:
+    """One dedup candidate per stored event (its start is set per matching occurrence)."""
     rows = conn.execute(
         """
-        select w.idx, o.event_id, o.starts_at, o.all_day, e.url, e.image_url, e.place_id,
-               p.name as place_name, p.locality, p.lat, p.lon,
+        select e.id, e.url, e.image_url, e.place_id, p.name as place_name, p.locality,
+               p.lat, p.lon,
                (select jsonb_object_agg(t.lang, t.title) from event_text t
-                 where t.event_id = e.id) as titles
-          from unnest(%s::timestamptz[], %s::timestamptz[], %s::int[]) as w(lo, hi, idx)
-          join occurrence o on o.starts_at between w.lo and w.hi
-          join event e on e.id = o.event_id and e.deleted_at is null
-          left join place p on p.id = e.place_id
-         where not exists (select 1 from source_event se where se.event_id = e.id
-                            and se.source_id = %s and se.removed_at is null)
-         order by w.idx, o.starts_at
+                 where t.event_id = e.id) as titles,
+               (select min(o.starts_at) from occurrence o where o.event_id = e.id) as first
+          from event e left join place p on p.id = e.place_id
+         where e.id = any(%s)
         """,
-        (
-            [p.start - s for p, s in zip(probes, slack, strict=True)],
-            [p.start + s for p, s in zip(probes, slack, strict=True)],
-            list(range(len(probes))),
-            source_id,
-        ),
+        (event_ids,),
     ).fetchall()
-    found: dict[str, int] = {}
-    best: dict[str, float] = {}
-    for row in rows:
-        probe = probes[row["idx"]]
-        other = dedup.Candidate(
-            source_id=f"event:{row['event_id']}",
-            external_id=str(row["event_id"]),
+    return {
+        row["id"]: dedup.Candidate(
+            source_id=f"event:{row['id']}",
+            external_id=str(row["id"]),
             titles=I18nText.of(row["titles"] or {}),
-            start=row["starts_at"],
-            all_day=row["all_day"],
+            start=row["first"],
             place_id=None if row["place_id"] is None else str(row["place_id"]),
             place_name=next(iter((row["place_name"] or {}).values()), None),
             locality=row["locality"],
@@ -246,6 +223,74 @@ def find_duplicates(
             url=row["url"],
             image_urls=(row["image_url"],) if row["image_url"] else (),
         )
+        for row in rows
+    }
+
+
+def find_duplicates(
+    conn: Conn, source_id: int, candidates: Sequence[Candidate], resolver: PlaceResolver
+) -> dict[str, int]:
+    """external id -> existing event (described by another source) that is the same event.
+
+    Stored events are looked up by start window first; the comparison
+    objects (folded titles…) are built only for items that have neighbours.
+    """
+    dated = [c for c in candidates if c.payload.get("occurrences")]
+    if not dated:
+        return {}
+    starts = [datetime.fromisoformat(c.payload["occurrences"][0]["starts_at"]) for c in dated]
+    slack = [
+        timedelta(hours=14) if c.payload["occurrences"][0]["all_day"] else dedup.START_TOLERANCE
+        for c in dated
+    ]
+    places = [c.payload.get("place") or {} for c in dated]
+    # Events whose place is known and lies over FAR_M away can never match: the
+    # bounding box (about 0.015 degrees) keeps them out of the candidate rows.
+    rows = conn.execute(
+        """
+        select w.idx, o.event_id, o.starts_at, o.all_day
+          from unnest(%s::timestamptz[], %s::timestamptz[], %s::int[],
+                      %s::float8[], %s::float8[]) as w(lo, hi, idx, lat, lon)
+          join occurrence o on o.starts_at between w.lo and w.hi
+          join event e on e.id = o.event_id and e.deleted_at is null
+          left join place p on p.id = e.place_id
+         where (w.lat is null or p.lat is null
+                or (abs(p.lat - w.lat) < 0.015 and abs(p.lon - w.lon) < 0.022))
+           and not exists (select 1 from source_event se where se.event_id = e.id
+                            and se.source_id = %s and se.removed_at is null)
+         order by w.idx, o.starts_at
+        """,
+        (
+            [start - d for start, d in zip(starts, slack, strict=True)],
+            [start + d for start, d in zip(starts, slack, strict=True)],
+            list(range(len(dated))),
+            [place.get("lat") for place in places],
+            [place.get("lon") for place in places],
+            source_id,
+        ),
+    ).fetchall()
+    if not rows:
+        return {}
+    events = _stored_events(conn, sorted({row["event_id"] for row in rows}))
+    found: dict[str, int] = {}
+    best: dict[str, float] = {}
+    probes: dict[int, dedup.Candidate | None] = {}
+    for row in rows:
+        index = row["idx"]
+        if index not in probes:
+            place = places[index] or None
+            probes[index] = _probe_of(source_id, dated[index], resolver.resolve(place), place)
+        probe = probes[index]
+        if probe is None:
+            continue
+        other = events.get((row["event_id"], row["starts_at"], row["all_day"]))
+        if other is None:
+            base = events[row["event_id"]]
+            # A shallow copy keeps the folded words computed once per event.
+            other = copy.copy(base)
+            object.__setattr__(other, "start", row["starts_at"])
+            object.__setattr__(other, "all_day", row["all_day"])
+            events[(row["event_id"], row["starts_at"], row["all_day"])] = other
         decision = dedup.same_event(probe, other)
         if decision.same and decision.score > best.get(probe.external_id, -1.0):
             best[probe.external_id] = decision.score
