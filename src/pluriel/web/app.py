@@ -35,7 +35,7 @@ from pluriel.store import open_async_pool
 from pluriel.web import feeds, submit, widget
 from pluriel.web.budget import Budgets
 from pluriel.web.cors import Cors
-from pluriel.web.graphql import GraphQLGate
+from pluriel.web.graphql import RESPONSE_TTL, GraphQLGate
 from pluriel.web.limits import BodySizeLimit
 from pluriel.web.widget import documents as widget_documents
 
@@ -93,6 +93,7 @@ def create_app(
     portal_points: int = PORTAL_POINTS,
     clock: Callable[[], float] = time.monotonic,
     now: Callable[[], datetime] | None = None,
+    response_ttl: float = RESPONSE_TTL,
 ) -> Starlette:
     """The ASGI app.
 
@@ -100,7 +101,8 @@ def create_app(
     are open to every origin); ``trusted_documents_only`` runs only the
     documents registered in ``pluriel.graphql.documents``; the budgets are
     query-cost points a minute, measured with ``clock``; ``now`` (tests) fixes
-    the instant "from now" means.
+    the instant "from now" means; anonymous GET answers are reused in-process for
+    ``response_ttl`` seconds (0 turns that off).
     """
     state = _State()
 
@@ -135,6 +137,8 @@ def create_app(
             {f"widget/{name}": text for name, text in widget_documents().items()}
         ),
         trusted_only=trusted_documents_only,
+        response_ttl=response_ttl,
+        clock=clock,
     )
     return Starlette(
         debug=settings.debug,

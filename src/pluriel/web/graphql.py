@@ -20,6 +20,8 @@ straight to strawberry, which answers them as it always has.
 from __future__ import annotations
 
 import json
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -59,6 +61,11 @@ class RequestError(Exception):
         )
 
 
+#: Seconds an anonymous GET answer is reused in-process, and how many are kept.
+RESPONSE_TTL = 15.0
+RESPONSE_CACHE_SIZE = 512
+
+
 @dataclass(frozen=True, slots=True)
 class _Captured:
     status: int
@@ -76,8 +83,15 @@ class GraphQLGate:
         portal: Budgets,
         documents: Mapping[str, TrustedDocument],
         trusted_only: bool = False,
+        response_ttl: float = RESPONSE_TTL,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.app = app
+        self.response_ttl = response_ttl
+        self._clock = clock
+        #: Anonymous GET answers, reused for ``response_ttl`` seconds (less than the
+        #: max-age clients and caches are told), so a popular widget query runs once.
+        self._responses: OrderedDict[str, tuple[float, _Captured]] = OrderedDict()
         #: Gives the pool, which exists only inside the app's lifespan.
         self._pool = pool
         self.anonymous = anonymous
@@ -121,8 +135,34 @@ class GraphQLGate:
             extensions = {k: v for k, v in payload["extensions"].items() if k != "persistedQuery"}
             payload["extensions"] = extensions or None
         payload["query"] = query
+        key = None
+        if method == "GET" and identity is None and self.response_ttl > 0:
+            key = json.dumps(payload, sort_keys=True, default=str)
+            cached = self._cached(key)
+            if cached is not None:
+                await self._answer(request, identity, method, cached)(scope, request.receive, send)
+                return
         captured = await self._run(scope, method, payload)
+        if key is not None and captured.status == 200 and not _has_errors(captured.body):
+            self._remember(key, captured)
         await self._answer(request, identity, method, captured)(scope, request.receive, send)
+
+    def _cached(self, key: str) -> _Captured | None:
+        found = self._responses.get(key)
+        if found is None:
+            return None
+        expires, captured = found
+        if expires <= self._clock():
+            del self._responses[key]
+            return None
+        self._responses.move_to_end(key)
+        return captured
+
+    def _remember(self, key: str, captured: _Captured) -> None:
+        self._responses[key] = (self._clock() + self.response_ttl, captured)
+        self._responses.move_to_end(key)
+        while len(self._responses) > RESPONSE_CACHE_SIZE:
+            self._responses.popitem(last=False)
 
     async def _identify(self, headers: Headers) -> KeyIdentity | None:
         header = headers.get("authorization")
