@@ -371,6 +371,12 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     return run(args, settings)
 
 
+def cmd_crawl_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from pluriel.ops.worker import cmd_crawl_worker as run
+
+    return run(args, settings)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pluriel", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -438,6 +444,12 @@ def build_parser() -> argparse.ArgumentParser:
     scheduler = sub.add_parser("scheduler", help="crawl due sources every --interval seconds")
     scheduler_arguments(scheduler)
     scheduler.set_defaults(func=cmd_scheduler)
+
+    from pluriel.ops.arguments import add_worker_arguments
+
+    worker = sub.add_parser("crawl-worker", help="crawl the sources a scheduler queued in Redis")
+    add_worker_arguments(worker)
+    worker.set_defaults(func=cmd_crawl_worker)
 
     sub.add_parser("sources", help="every source with its last run").set_defaults(func=cmd_sources)
 

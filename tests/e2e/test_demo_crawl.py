@@ -95,5 +95,14 @@ def test_demo_crawl_reads_every_format_and_merges_duplicates(conn: Conn, tmp_pat
         langs = conn.execute("select languages from event where id = %s", (event_id,)).fetchone()
         assert langs is not None
         assert len(langs["languages"]) >= 2, langs
+    statuses = conn.execute(
+        "select array_agg(distinct status order by status) as s,"
+        " array_agg(distinct availability order by availability)"
+        "   filter (where availability is not null) as a from occurrence"
+    ).fetchone()
+    assert statuses == {
+        "s": ["cancelled", "postponed", "rescheduled", "scheduled"],
+        "a": ["available", "sold_out"],
+    }
     for one, other in DISTINCT:
         assert _event_of(conn, *one) != _event_of(conn, *other), (one, other)

@@ -23,7 +23,8 @@ NOW = datetime(2026, 10, 1, 10, 0, tzinfo=UTC)
 QUERY = """
 query ($from: DateTime!) {
   occurrences(filter: {from: $from}, first: 20, lang: "de") {
-    edges { node { start timezone status event { title languages title_fr: title(lang: "fr") } } }
+    edges { node { start timezone status previousStart availability
+                   event { title languages title_fr: title(lang: "fr") } } }
   }
 }
 """
@@ -74,5 +75,8 @@ def test_weekly_series_across_dst_with_exdate_move_and_cancellation(
         ("Tue 17.11 20:00 +0100", "SCHEDULED"),
         ("Tue 24.11 20:00 +0100", "SCHEDULED"),
     ]
+    moved = [e["node"]["previousStart"] for e in edges]
+    assert moved == [None, None, "2026-10-27T19:00:00+00:00", None, None, None, None]
+    assert {e["node"]["availability"] for e in edges} == {None}
     event = edges[0]["node"]["event"]
     assert event == {"title": "Jazzabend", "languages": ["fr", "de"], "title_fr": "Soirée jazz"}

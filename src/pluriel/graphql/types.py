@@ -21,7 +21,7 @@ from strawberry import Info, Private
 from pluriel.graphql import datesummary
 from pluriel.graphql.context import Context
 from pluriel.graphql.errors import InputError
-from pluriel.model import AttendanceMode, EventStatus, I18nText
+from pluriel.model import AttendanceMode, Availability, EventStatus, I18nText
 from pluriel.store import read
 
 __all__ = [
@@ -58,6 +58,7 @@ __all__ = [
 
 strawberry.enum(EventStatus, name="EventStatus", description="Whether an event or date happens.")
 strawberry.enum(AttendanceMode, name="AttendanceMode", description="In person, online, or both.")
+strawberry.enum(Availability, name="Availability", description="Whether tickets are left.")
 SummaryFormat = strawberry.enum(
     datesummary.SummaryFormat,
     name="SummaryFormat",
@@ -230,6 +231,14 @@ class Occurrence:
     @strawberry.field
     def status(self) -> EventStatus:
         return _status(self.row.status)
+
+    @described("Tickets left, when the source says: AVAILABLE, FEW_LEFT or SOLD_OUT.")
+    def availability(self) -> Availability | None:
+        return None if self.row.availability is None else Availability(self.row.availability)
+
+    @described("For a rescheduled or moved date: when it was planned before, in UTC.")
+    def previous_start(self) -> datetime | None:
+        return None if self.row.previous_start is None else utc(self.row.previous_start)
 
     @strawberry.field
     async def event(self, info: Info[Context, None]) -> Event:

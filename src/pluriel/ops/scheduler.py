@@ -4,9 +4,10 @@ Each pass opens its own connection (a database restart costs one pass, not
 the process), takes a PostgreSQL advisory lock so that two schedulers (a
 second replica, a CronJob that overlaps a slow run) never crawl the same
 sources at once, reads local ``file://`` sources directly and hands remote
-ones to the Scrapy crawler in its child process, then ingests each outcome
-as it arrives. Every run is logged with its ``source_id`` and ``run_id`` and
-counted in the Prometheus metrics.
+ones to the Scrapy crawler in its child process — or, given a Redis URL, to
+crawl workers on other machines (:mod:`pluriel.crawlers.distributed`) —
+then ingests each outcome as it arrives. Every run is logged with its
+``source_id`` and ``run_id`` and counted in the Prometheus metrics.
 
 SIGTERM and SIGINT end the loop after the pass under way: a crawl is bounded
 by its own timeouts, so a pod's grace period only has to cover one pass.
@@ -31,7 +32,7 @@ from pluriel.aggregator.ingest import RunReport, ingest_outcome
 from pluriel.aggregator.local import is_local, read_local_source
 from pluriel.errors import ConfigError, StoreError
 from pluriel.model import FetchOutcome
-from pluriel.ops.arguments import add_arguments
+from pluriel.ops.arguments import add_arguments, resolve_redis_url
 from pluriel.ops.logging import configure_logging, log_context
 from pluriel.ops.metrics import METRICS, Metrics, serve_metrics
 from pluriel.settings import Settings
@@ -48,6 +49,8 @@ Conn = psycopg.Connection[dict[str, Any]]
 #: The advisory lock key held during a pass (the migrator uses 7231001).
 SCHEDULER_LOCK = 7231002
 FAILED = "failed"
+#: Seconds a pass waits for crawl workers before the sources they did not finish fail.
+DISPATCH_TIMEOUT = 1800.0
 
 
 @contextmanager
@@ -72,8 +75,15 @@ def crawl_due(
     metrics: Metrics | None = None,
     allowed_hosts: frozenset[str] = frozenset(),
     options: CrawlOptions | None = None,
+    redis_url: str | None = None,
+    dispatch_timeout: float = DISPATCH_TIMEOUT,
 ) -> list[RunReport] | None:
-    """One pass over the sources due at ``now``; None when another scheduler holds the lock."""
+    """One pass over the sources due at ``now``; None when another scheduler holds the lock.
+
+    With ``redis_url``, remote sources are queued for crawl workers and a
+    source no worker finished within ``dispatch_timeout`` seconds fails this
+    pass (and is due again at the next).
+    """
     counted = metrics or METRICS
     with _scheduler_lock(conn) as got:
         if not got:
@@ -118,7 +128,11 @@ def crawl_due(
             if is_local(spec):
                 sink(read_local_source(spec, settings=settings))
         remote = [spec for spec in specs if not is_local(spec)]
-        if remote:
+        if remote and redis_url:
+            from pluriel.crawlers.distributed import dispatch
+
+            dispatch(remote, redis_url=redis_url, sink=sink, timeout=dispatch_timeout)
+        elif remote:
             # Inline: Scrapy and Twisted load only when a remote source is due.
             from pluriel.crawlers import run_crawl
 
@@ -156,8 +170,12 @@ def run_scheduler(
     metrics: Metrics | None = None,
     allowed_hosts: frozenset[str] = frozenset(),
     options: CrawlOptions | None = None,
+    redis_url: str | None = None,
+    dispatch_timeout: float = DISPATCH_TIMEOUT,
 ) -> int:
     """Crawl due sources every ``interval`` until stopped; with ``once``, one pass.
+
+    With ``redis_url``, crawl workers fetch the remote sources (see :func:`crawl_due`).
 
     Returns 0, or 1 when ``once`` and a source failed or the database could
     not be reached (so a CronJob shows the failure). In the loop a failed
@@ -184,6 +202,8 @@ def run_scheduler(
                         metrics=metrics,
                         allowed_hosts=allowed_hosts,
                         options=options,
+                        redis_url=redis_url,
+                        dispatch_timeout=dispatch_timeout,
                     )
                 ok = all(r.status != FAILED for r in reports or [])
             except (psycopg.Error, StoreError) as exc:
@@ -204,7 +224,13 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
         serve_metrics(port=args.metrics_port, host=args.metrics_host) if args.metrics_port else None
     )
     try:
-        return run_scheduler(settings, interval=timedelta(seconds=args.interval), once=args.once)
+        return run_scheduler(
+            settings,
+            interval=timedelta(seconds=args.interval),
+            once=args.once,
+            redis_url=resolve_redis_url(args),
+            dispatch_timeout=args.dispatch_timeout,
+        )
     finally:
         if server is not None:
             server.shutdown()

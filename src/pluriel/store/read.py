@@ -192,6 +192,8 @@ class OccurrenceRow:
     all_day: bool
     timezone: str
     status: str
+    availability: str | None = None
+    previous_start: datetime | None = None
 
     @property
     def key(self) -> OccurrenceKey:
@@ -265,7 +267,8 @@ _EVENT_COLUMNS = sql.SQL(
     " e.updated_at, e.price, e.is_free, e.rrule, e.provenance, e.created_at"
 )
 _OCCURRENCE_COLUMNS = sql.SQL(
-    "o.id, o.event_id, o.starts_at, o.ends_at, o.all_day, o.timezone, o.status"
+    "o.id, o.event_id, o.starts_at, o.ends_at, o.all_day, o.timezone, o.status,"
+    " o.availability, o.previous_start"
 )
 
 
