@@ -260,6 +260,14 @@ class Event:
     def id(self) -> strawberry.ID:
         return strawberry.ID(str(self.row.id))
 
+    @described("Youngest age the event is meant for, when the source says.")
+    def age_min(self) -> int | None:
+        return self.row.age_min
+
+    @described("Oldest age the event is meant for, when the source says.")
+    def age_max(self) -> int | None:
+        return self.row.age_max
+
     @described("Plain text, in the language asked or the nearest one.")
     async def title(self, info: Info[Context, None], lang: LangArgument = None) -> str:
         texts = await self._texts(info)

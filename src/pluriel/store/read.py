@@ -173,6 +173,8 @@ class EventRow:
     #: Field name (``url``, ``title.de``, ``occurrences``…) -> id of the source that gave it.
     provenance: dict[str, int] = field(default_factory=dict)
     created_at: datetime | None = None
+    age_min: int | None = None
+    age_max: int | None = None
     sort_start: datetime | None = None
     rank: float | None = None
 
@@ -264,7 +266,8 @@ class Count:
 _EVENT_COLUMNS = sql.SQL(
     "e.id, e.institution_id, e.place_id, e.status, e.attendance_mode, e.timezone,"
     " e.url, e.booking_url, e.image_url, e.online_url, e.languages, e.accessibility,"
-    " e.updated_at, e.price, e.is_free, e.rrule, e.provenance, e.created_at"
+    " e.updated_at, e.price, e.is_free, e.rrule, e.provenance, e.created_at,"
+    " e.age_min, e.age_max"
 )
 _OCCURRENCE_COLUMNS = sql.SQL(
     "o.id, o.event_id, o.starts_at, o.ends_at, o.all_day, o.timezone, o.status,"
@@ -315,7 +318,13 @@ def _event_predicates(query: _Query, flt: ReadFilter) -> None:
         query.where.append(sql.SQL("e.institution_id = any(%(institution_ids)s::bigint[])"))
     if flt.place_ids:
         query.params["place_ids"] = list(flt.place_ids)
-        query.where.append(sql.SQL("e.place_id = any(%(place_ids)s::bigint[])"))
+        # A merged place's old id still selects its events (it is an alias of the kept one).
+        query.where.append(
+            sql.SQL(
+                "e.place_id in (select coalesce(merged_into, id) from place"
+                " where id = any(%(place_ids)s::bigint[]))"
+            )
+        )
     if flt.languages:
         query.params["languages"] = list(flt.languages)
         query.where.append(sql.SQL("e.languages && %(languages)s::text[]"))
