@@ -11,14 +11,25 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from pluriel.locales import LANGUAGES, gettext, pgettext, resolve_lang, translator
+from pluriel.web.widget.messages import CONTEXT, MESSAGES
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "pluriel"
 LOCALES = SRC / "locales"
-# How pluriel's code marks messages: N_(msgid), gettext(lang, msgid), pgettext(lang, ctx, msgid).
-KEYWORDS = {"N_": None, "gettext": (2,), "pgettext": ((2, "c"), 3)}
+# How pluriel's code marks messages: N_(msgid), NP_(ctx, msgid), gettext(lang, msgid),
+# pgettext(lang, ctx, msgid).
+KEYWORDS = {"N_": None, "NP_": ((1, "c"), 2), "gettext": (2,), "pgettext": ((2, "c"), 3)}
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 # Jinja2 templates whose _("…") calls are interface strings.
 TEMPLATES = (SRC / "web" / "templates", SRC / "web" / "submit" / "templates")
+# Translations that are rightly the same word as in English, by language.
+SAME_AS_ENGLISH = {
+    ("fr", CONTEXT, "Agenda"),
+    ("fr", CONTEXT, "Dates"),
+    ("lb", CONTEXT, "Agenda"),
+    ("nl", CONTEXT, "Agenda"),
+    ("nl", CONTEXT, "Filters"),
+    ("nl", CONTEXT, "Website"),
+}
 
 
 def _read(path: Path, locale: str | None = None) -> Catalog:
@@ -51,6 +62,12 @@ def _used_in_code() -> set[tuple[str, str | None]]:
 def test_the_submission_templates_are_extracted() -> None:
     assert ("Submit an event", None) in _used_in_code()
     assert ("Reason for rejecting (the institution will see it)", None) in _used_in_code()
+
+
+def test_the_widget_messages_are_extracted_with_their_context() -> None:
+    used = _used_in_code()
+    assert ("Events shown: {n}", "widget") in used
+    assert sorted({(msgid, CONTEXT) for msgid in MESSAGES.values()} - used) == []
 
 
 def test_every_message_of_the_code_is_in_the_template() -> None:
@@ -89,11 +106,54 @@ def test_translations_keep_the_placeholders(lang: str) -> None:
     assert mismatched == []
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_widget_string_is_translated(lang: str) -> None:
+    catalog = _read(LOCALES / lang / "LC_MESSAGES" / "messages.po", locale=lang)
+    missing = [
+        (key, msgid)
+        for key, msgid in MESSAGES.items()
+        if (entry := catalog.get(msgid, context=CONTEXT)) is None or not entry.string or entry.fuzzy
+    ]
+    assert missing == []
+
+
 def test_translations_differ_from_english_outside_english() -> None:
-    template = [m.id for m in _read(LOCALES / "messages.pot") if m.id]
+    template = [(str(m.id), m.context) for m in _read(LOCALES / "messages.pot") if m.id]
     for lang in ("fr", "de", "lb", "nl"):
-        same = [msgid for msgid in template if translator(lang).gettext(msgid) == msgid]
+        same = [
+            (msgid, context)
+            for msgid, context in template
+            if (lang, context, msgid) not in SAME_AS_ENGLISH
+            and (
+                translator(lang).pgettext(context, msgid)
+                if context
+                else translator(lang).gettext(msgid)
+            )
+            == msgid
+        ]
         assert same == [], lang
+
+
+def test_the_same_as_english_exceptions_are_all_needed() -> None:
+    assert (
+        sorted(
+            (lang, context, msgid)
+            for lang, context, msgid in SAME_AS_ENGLISH
+            if pgettext(lang, context, msgid) != msgid
+        )
+        == []
+    )
+
+
+def test_widget_strings_come_from_the_catalogs() -> None:
+    assert [pgettext(lang, CONTEXT, "Events shown: {n}") for lang in LANGUAGES] == [
+        "Événements affichés : {n}",
+        "Angezeigte Veranstaltungen: {n}",
+        "Gewise Evenementer: {n}",
+        "Events shown: {n}",
+        "Getoonde evenementen: {n}",
+    ]
+    assert pgettext("lb", CONTEXT, "cancelled") == "ofgesot"
 
 
 def test_gettext_fills_placeholders_in_each_language() -> None:

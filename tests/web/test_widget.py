@@ -8,6 +8,7 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from importlib import resources
 from typing import Any
 
 import psycopg
@@ -17,10 +18,12 @@ from starlette.applications import Starlette
 from graphql import parse, validate
 from pluriel.graphql import build_schema
 from pluriel.graphql.pool import Pool
+from pluriel.locales import pgettext
 from pluriel.settings import Settings
 from pluriel.store import open_async_pool
 from pluriel.web.app import create_app
 from pluriel.web.widget import documents, routes, strings
+from pluriel.web.widget.messages import MESSAGES
 from tests import factories
 from tests.web.conftest import AppClient
 
@@ -91,10 +94,32 @@ def test_widget_js_revalidates_with_its_etag(client: AppClient) -> None:
 def test_strings_cover_every_language_and_key() -> None:
     table = strings()
     assert sorted(table) == ["de", "en", "fr", "lb", "nl"]
-    keys = set(table["en"])
+    keys = set(MESSAGES)
     assert {lang: sorted(set(words) ^ keys) for lang, words in table.items()} == {
         lang: [] for lang in table
     }
+
+
+def test_strings_are_the_catalogs_translations() -> None:
+    table = strings()
+    assert table["en"] == dict(MESSAGES)
+    assert [table[lang]["count"] for lang in ("fr", "de", "lb", "nl")] == [
+        "Événements affichés : {n}",
+        "Angezeigte Veranstaltungen: {n}",
+        "Gewise Evenementer: {n}",
+        "Getoonde evenementen: {n}",
+    ]
+    assert [table[lang]["to"] for lang in ("fr", "de", "lb", "nl")] == ["Au", "Bis", "Bis", "Tot"]
+    assert table["de"]["MOVED_ONLINE"] == pgettext("de", "widget", "moved online")
+
+
+def test_every_key_the_element_asks_for_has_a_string() -> None:
+    source = (resources.files("pluriel.web.widget") / "static" / "agenda.js").read_text("utf-8")
+    asked = set(re.findall(r"\bt\(\"(\w+)\"", source))
+    statuses = {"CANCELLED", "POSTPONED", "RESCHEDULED", "MOVED_ONLINE"}
+    assert len(asked) >= 30
+    assert sorted(asked - set(MESSAGES)) == []
+    assert sorted(set(MESSAGES) - asked - statuses) == []
 
 
 def test_documents_validate_against_the_schema() -> None:

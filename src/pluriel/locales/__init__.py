@@ -9,7 +9,7 @@ is no build step and no ``.mo`` file that could drift from its ``.po``.
 Messages are written in English (the msgid) with ``{name}`` placeholders
 filled by :func:`gettext` after translation. Code that only *declares* a
 message, to translate later, marks it with :func:`N_` so that the extractor
-finds it.
+finds it, or with :func:`NP_` when it has a context (``msgctxt``).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ __all__ = [
     "DOMAIN",
     "FALLBACK",
     "LANGUAGES",
+    "NP_",
     "N_",
     "gettext",
     "pgettext",
@@ -42,6 +43,11 @@ FALLBACK = "en"
 
 def N_(message: str) -> str:
     """Mark ``message`` for extraction without translating it yet."""
+    return message
+
+
+def NP_(context: str, message: str) -> str:
+    """Mark ``message`` in ``context`` for extraction; translate it later with :func:`pgettext`."""
     return message
 
 

@@ -1,10 +1,10 @@
 """The served ``/widget.js``: the element's source with its string table and queries inlined.
 
-``strings.json`` and ``documents/*.graphql`` are the one source of the
-interface text and of the GraphQL documents: the server-rendered embed reads
-the same table, and the API can register the same documents by hash. They
-are inlined when the file is first served, so there is no build step and
-nothing generated is committed.
+The Babel catalogs (``pluriel.locales``, messages of :mod:`.messages`) and
+``documents/*.graphql`` are the one source of the interface text and of the
+GraphQL documents: the server-rendered embed reads the same table, and the
+API can register the same documents by hash. They are inlined when the file
+is first served, so there is no build step and nothing generated is committed.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from typing import Any
 from babel import Locale
 
 from pluriel.aggregator.accessibility import features
+from pluriel.locales import LANGUAGES, pgettext
+from pluriel.web.widget.messages import CONTEXT, MESSAGES
 
 __all__ = [
     "Script",
@@ -51,9 +53,15 @@ def _read(*path: str) -> str:
 
 @cache
 def strings() -> dict[str, dict[str, str]]:
-    """Interface strings by language, then key."""
-    table: dict[str, dict[str, str]] = json.loads(_read("strings.json"))
-    return table
+    """Interface strings by language, then key, from the catalogs.
+
+    A message missing from a catalog comes out in English, as gettext does;
+    the catalog tests fail on it long before a visitor could see it.
+    """
+    return {
+        lang: {key: pgettext(lang, CONTEXT, msgid) for key, msgid in MESSAGES.items()}
+        for lang in LANGUAGES
+    }
 
 
 @cache

@@ -8,8 +8,8 @@
 // as simple GETs without credentials: no cookie, no preflight, no third party.
 //
 // The tables below are filled in by the server when it serves the file
-// (strings.json, documents/*.graphql and the shared accessibility vocabulary),
-// so each has one source.
+// (the Babel catalogs' "widget" messages, documents/*.graphql and the shared
+// accessibility vocabulary), so each has one source.
 
 const STRINGS = /*@strings*/ {} /*@end*/;
 const DOCUMENTS = /*@documents*/ {} /*@end*/;
