@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import Enum
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 from zoneinfo import available_timezones
@@ -61,6 +62,11 @@ __all__ = [
     "SourcePayload",
     "SubmissionPayload",
     "TextInput",
+    "UploadFormat",
+    "UploadInput",
+    "UploadItem",
+    "UploadPayload",
+    "UploadPreviewPayload",
     "UserError",
     "input_mapping",
 ]
@@ -78,6 +84,12 @@ _INVALID_LANGUAGE = N_("“{value}” is not a language code we know.")
 SOURCE_FORMATS = frozenset(f.value for f in SourceFormat) - {SourceFormat.SITE.value}
 # Translators: a token that belongs to no institution (a portal's) tried to submit an event.
 _NOT_AN_INSTITUTION = N_("Only an institution can submit or change events.")
+# The upload form's messages (same msgids: one catalog entry each).
+_NO_FILE = N_("Choose a file to upload.")
+_FILE_TOO_LARGE = N_("This file is too large.")
+#: The form's limit too, so a file one accepts the other accepts; JSON escaping
+#: of the content keeps the request under the 1 MB body cap.
+MAX_UPLOAD_BYTES = 600_000
 Conn = psycopg.Connection[dict[str, Any]]
 
 
@@ -318,6 +330,27 @@ class SourceInput:
     )
 
 
+@strawberry.enum(description="The formats a programme can be uploaded in.")
+class UploadFormat(Enum):
+    ICS = "ics"
+    JSONLD = "jsonld"
+
+
+@strawberry.input(description="A programme file: the institution's whole uploaded programme.")
+class UploadInput:
+    format: UploadFormat
+    content: str = strawberry.field(description="The file's text (UTF-8), at most 600,000 bytes.")
+    filename: str | None = strawberry.field(
+        default=strawberry.UNSET, description="For your bookkeeping; given back in the answer."
+    )
+    content_lang: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The language of texts that do not declare one."
+    )
+    timezone: str | None = strawberry.field(
+        default=strawberry.UNSET, description="For times without a zone; Europe/Luxembourg."
+    )
+
+
 # -- payloads ----------------------------------------------------------------------
 
 
@@ -359,6 +392,42 @@ class SubmissionPayload:
     submission_id: strawberry.ID
     status: str | None
     event: Event | None
+    errors: list[UserError]
+
+
+@strawberry.type(description="One event of an upload, as the file describes it.")
+class UploadItem:
+    external_id: str = strawberry.field(description="The file's UID or @id.")
+    title: str = strawberry.field(description="In the caller's language, else any.")
+    first_start: datetime | None
+    event_id: strawberry.ID | None = strawberry.field(
+        description="The event it updates or cancels; null for a new one."
+    )
+
+
+@strawberry.type(description="What applying the file would do. Nothing has been written.")
+class UploadPreviewPayload:
+    filename: str | None
+    create: list[UploadItem]
+    update: list[UploadItem]
+    cancel: list[UploadItem] = strawberry.field(
+        description="Entries of the previous upload missing from this file."
+    )
+    unchanged: int
+    errors: list[UserError]
+
+
+@strawberry.type(description="What applying the file did, or what waits for review.")
+class UploadPayload:
+    filename: str | None
+    status: str = strawberry.field(
+        description="approved (applied), pending (waits for review) or invalid (nothing done)."
+    )
+    submission_id: strawberry.ID | None
+    create: list[UploadItem]
+    update: list[UploadItem]
+    cancel: list[UploadItem]
+    unchanged: int
     errors: list[UserError]
 
 
@@ -445,6 +514,117 @@ async def _submit_payload(
         errors=_errors(result.errors),
         status=result.status,
         submission_id=strawberry.ID(str(result.submission_id)) if result.submission_id else None,
+    )
+
+
+def _upload_errors(upload: UploadInput, lang: str) -> list[UserError]:
+    """What the file's envelope gets wrong; the file itself is the domain's to judge."""
+    errors = []
+    size = len(upload.content.encode("utf-8", "surrogatepass"))
+    if size == 0 or not upload.content.strip():
+        message = gettext(lang, _NO_FILE)
+        errors.append(UserError(field=["content"], code="required", message=message))
+    elif size > MAX_UPLOAD_BYTES:
+        message = gettext(lang, _FILE_TOO_LARGE)
+        errors.append(UserError(field=["content"], code="too_large", message=message))
+    content_lang = upload.content_lang
+    if content_lang and content_lang.lower() != "und" and normalise_lang(content_lang) == "und":
+        message = gettext(lang, _INVALID_LANGUAGE, value=content_lang)
+        errors.append(UserError(field=["contentLang"], code="invalid_language", message=message))
+    if upload.timezone and upload.timezone not in available_timezones():
+        message = gettext(lang, _UNKNOWN_TIMEZONE, value=upload.timezone)
+        errors.append(UserError(field=["timezone"], code="unknown_timezone", message=message))
+    return errors
+
+
+def _upload_user_errors(errors: tuple[Any, ...]) -> list[UserError]:
+    """The domain's errors with paths into this input: the file is ``content`` here."""
+    out = []
+    for e in errors:
+        path = list(e.field)
+        if path[:1] == ["file"]:
+            path[0] = "content"
+        out.append(UserError(field=[p for p in path if p], code=e.code, message=e.message))
+    return out
+
+
+def _items(items: tuple[ingest.PreviewItem, ...]) -> list[UploadItem]:
+    return [
+        UploadItem(
+            external_id=i.external_id,
+            title=i.title,
+            first_start=i.first_start,
+            event_id=strawberry.ID(str(i.event_id)) if i.event_id else None,
+        )
+        for i in items
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Upload:
+    """The checked input, as the domain takes it."""
+
+    data: bytes
+    fmt: SourceFormat
+    lang: str
+    timezone: str
+
+    @classmethod
+    def of(cls, upload: UploadInput) -> _Upload:
+        return cls(
+            data=upload.content.encode("utf-8", "surrogatepass"),
+            fmt=SourceFormat(upload.format.value),
+            lang=normalise_lang(upload.content_lang) if upload.content_lang else "und",
+            timezone=upload.timezone or "Europe/Luxembourg",
+        )
+
+
+def _in_rollback(pool: Pool, work: Callable[[Conn], T]) -> T:
+    """Run ``work`` on a fresh connection and undo whatever it did: a preview never writes."""
+    with connect(_conninfo(pool)) as conn:
+        try:
+            return work(conn)
+        finally:
+            conn.rollback()
+
+
+def _preview(
+    conn: Conn, institution_id: int, upload: _Upload, now: datetime, ui: str
+) -> ingest.Preview:
+    return ingest.preview_upload(
+        conn,
+        institution_id=institution_id,
+        data=upload.data,
+        fmt=upload.fmt,
+        now=now,
+        lang=upload.lang,
+        timezone=upload.timezone,
+        ui_lang=ui,
+    )
+
+
+def _apply(
+    conn: Conn, institution_id: int, actor: Actor, upload: _Upload, now: datetime, ui: str
+) -> ingest.UploadResult:
+    """Apply the file, or do nothing at all when it matches what is published.
+
+    The domain records an audit row (and, for a standard institution, a
+    submission to review) on every call; a file identical to the published
+    programme must leave no trace, so it stops at the preview.
+    """
+    preview = _preview(conn, institution_id, upload, now, ui)
+    if not preview.fatal and not (preview.create or preview.update or preview.cancel):
+        return ingest.UploadResult(preview, "approved")
+    return ingest.apply_upload(
+        conn,
+        institution_id=institution_id,
+        actor=actor,
+        data=upload.data,
+        fmt=upload.fmt,
+        now=now,
+        lang=upload.lang,
+        timezone=upload.timezone,
+        ui_lang=ui,
     )
 
 
@@ -643,4 +823,72 @@ class Mutation:
         )
         return SubmissionPayload(
             submission_id=id, status=result.status, event=None, errors=_errors(result.errors)
+        )
+
+    @_mutation("What uploading a programme file would create, update and cancel.", CanWrite)
+    async def preview_upload(
+        self, info: Info[Context, None], input: UploadInput, lang: str | None = None
+    ) -> UploadPreviewPayload:
+        actor = await _actor(info)
+        ui = _lang(info, lang)
+        institution, denied = _institution(actor, ui)
+        errors = denied or _upload_errors(input, ui)
+        filename = input.filename or None
+        if institution is None or errors:
+            return UploadPreviewPayload(
+                filename=filename, create=[], update=[], cancel=[], unchanged=0, errors=errors
+            )
+        upload = _Upload.of(input)
+        now = info.context.now
+        preview: ingest.Preview = await run_in_threadpool(
+            _in_rollback,
+            info.context.pool,
+            lambda conn: _preview(conn, institution, upload, now, ui),
+        )
+        return UploadPreviewPayload(
+            filename=filename,
+            create=_items(preview.create),
+            update=_items(preview.update),
+            cancel=_items(preview.cancel),
+            unchanged=preview.unchanged,
+            errors=_upload_user_errors(preview.errors),
+        )
+
+    @_mutation(
+        "Apply a programme file: published at once (trusted) or queued for review.", CanWrite
+    )
+    async def apply_upload(
+        self, info: Info[Context, None], input: UploadInput, lang: str | None = None
+    ) -> UploadPayload:
+        actor = await _actor(info)
+        ui = _lang(info, lang)
+        institution, denied = _institution(actor, ui)
+        errors = denied or _upload_errors(input, ui)
+        filename = input.filename or None
+        if institution is None or errors:
+            return UploadPayload(
+                filename=filename,
+                status="invalid",
+                submission_id=None,
+                create=[],
+                update=[],
+                cancel=[],
+                unchanged=0,
+                errors=errors,
+            )
+        upload = _Upload.of(input)
+        now = info.context.now
+        result = await _write(info, lambda conn: _apply(conn, institution, actor, upload, now, ui))
+        preview = result.preview
+        return UploadPayload(
+            filename=filename,
+            status=result.status,
+            submission_id=strawberry.ID(str(result.submission_id))
+            if result.submission_id
+            else None,
+            create=_items(preview.create),
+            update=_items(preview.update),
+            cancel=_items(preview.cancel),
+            unchanged=preview.unchanged,
+            errors=_upload_user_errors(preview.errors),
         )
