@@ -287,7 +287,8 @@ def _serve(
         return 0
     from pluriel.web.app import create_app
 
-    uvicorn.run(create_app(settings, database_url=url), host=host, port=port, log_config=log_config)
+    app = create_app(settings, database_url=url, read_url=settings.database_read_url)
+    uvicorn.run(app, host=host, port=port, log_config=log_config)
     return 0
 
 

@@ -19,7 +19,7 @@ needed: the app builds a :class:`RequestContext` (a :class:`Context` plus the
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, TypeVar, cast
@@ -120,18 +120,26 @@ class RequestContext(Context):
     authorization: str | None = None
     accept_language: str | None = None
     auth: _Auth = field(default_factory=_Auth)
+    #: The primary's address when the pool reads from a replica (DATABASE_READ_URL).
+    write_url: str | None = None
 
     @classmethod
     def for_request(
-        cls, pool: Pool, *, headers: Mapping[str, str], now: datetime | None = None
+        cls,
+        pool: Pool,
+        *,
+        headers: Mapping[str, str],
+        now: datetime | None = None,
+        write_url: str | None = None,
     ) -> RequestContext:
         """The context of one HTTP request (``headers`` as Starlette gives them)."""
-        return cls.build(
+        context = cls.build(
             pool,
             now=now or datetime.now(UTC),
             authorization=headers.get("authorization"),
             accept_language=headers.get("accept-language"),
         )
+        return replace(context, write_url=write_url) if write_url else context
 
     @classmethod
     def build(
@@ -160,16 +168,22 @@ def _conninfo(pool: Pool) -> str:
     return conninfo
 
 
-def _in_transaction(pool: Pool, work: Callable[[Conn], T]) -> T:
+def _primary(context: Context) -> str:
+    """Where writes go: the primary, even when reads come from a replica."""
+    write_url = getattr(context, "write_url", None)
+    return write_url if isinstance(write_url, str) else _conninfo(context.pool)
+
+
+def _in_transaction(conninfo: str, work: Callable[[Conn], T]) -> T:
     """Run ``work`` on a fresh synchronous connection and commit what it did."""
-    with connect(_conninfo(pool)) as conn:
+    with connect(conninfo) as conn:
         result = work(conn)
         conn.commit()
         return result
 
 
 async def _write(info: Info[Context, None], work: Callable[[Conn], T]) -> T:
-    return await run_in_threadpool(_in_transaction, info.context.pool, work)
+    return await run_in_threadpool(_in_transaction, _primary(info.context), work)
 
 
 def _lang(info: Info[Context, None], asked: str | None) -> str:
@@ -579,9 +593,9 @@ class _Upload:
         )
 
 
-def _in_rollback(pool: Pool, work: Callable[[Conn], T]) -> T:
+def _in_rollback(conninfo: str, work: Callable[[Conn], T]) -> T:
     """Run ``work`` on a fresh connection and undo whatever it did: a preview never writes."""
-    with connect(_conninfo(pool)) as conn:
+    with connect(conninfo) as conn:
         try:
             return work(conn)
         finally:
@@ -842,7 +856,7 @@ class Mutation:
         now = info.context.now
         preview: ingest.Preview = await run_in_threadpool(
             _in_rollback,
-            info.context.pool,
+            _primary(info.context),
             lambda conn: _preview(conn, institution, upload, now, ui),
         )
         return UploadPreviewPayload(

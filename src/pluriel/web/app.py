@@ -63,7 +63,12 @@ class _State:
 
 class _GraphQLApp(GraphQL[Context, None]):
     def __init__(
-        self, state: _State, *, settings: Settings, now: Callable[[], datetime] | None = None
+        self,
+        state: _State,
+        *,
+        settings: Settings,
+        now: Callable[[], datetime] | None = None,
+        write_url: str | None = None,
     ) -> None:
         super().__init__(
             build_schema(debug=settings.debug, introspection=settings.graphiql or settings.debug),
@@ -72,6 +77,7 @@ class _GraphQLApp(GraphQL[Context, None]):
         )
         self._state = state
         self._now = now
+        self._write_url = write_url
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -80,6 +86,7 @@ class _GraphQLApp(GraphQL[Context, None]):
             self._state.require_pool(),
             headers=request.headers,
             now=None if self._now is None else self._now(),
+            write_url=self._write_url,
         )
 
 
@@ -94,6 +101,7 @@ def create_app(
     clock: Callable[[], float] = time.monotonic,
     now: Callable[[], datetime] | None = None,
     response_ttl: float = RESPONSE_TTL,
+    read_url: str | None = None,
 ) -> Starlette:
     """The ASGI app.
 
@@ -102,13 +110,17 @@ def create_app(
     documents registered in ``pluriel.graphql.documents``; the budgets are
     query-cost points a minute, measured with ``clock``; ``now`` (tests) fixes
     the instant "from now" means; anonymous GET answers are reused in-process for
-    ``response_ttl`` seconds (0 turns that off).
+    ``response_ttl`` seconds (0 turns that off). With ``read_url`` (a streaming
+    replica, ``DATABASE_READ_URL``) queries and feeds read there while mutations,
+    submissions and uploads write to ``database_url``.
     """
     state = _State()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        pool = open_async_pool(database_url, min_size=settings.pool_min, max_size=settings.pool_max)
+        pool = open_async_pool(
+            read_url or database_url, min_size=settings.pool_min, max_size=settings.pool_max
+        )
         await pool.open(wait=False)
         state.pool = pool
         try:
@@ -129,7 +141,9 @@ def create_app(
         return JSONResponse({"status": "ok", "database": "ok"}, headers=headers)
 
     gate = GraphQLGate(
-        _GraphQLApp(state, settings=settings, now=now),
+        _GraphQLApp(
+            state, settings=settings, now=now, write_url=database_url if read_url else None
+        ),
         pool=state.require_pool,
         anonymous=Budgets(per_minute=anonymous_points, clock=clock),
         portal=Budgets(per_minute=portal_points, clock=clock),

@@ -18,4 +18,8 @@ __all__ = ["app"]
 
 def app() -> Starlette:
     settings = Settings.from_env()
-    return create_app(settings, database_url=resolve_database_url(settings))
+    return create_app(
+        settings,
+        database_url=resolve_database_url(settings),
+        read_url=settings.database_read_url,
+    )
