@@ -115,7 +115,7 @@ def ingest_outcome(
                 checkpoint=outcome.checkpoint if ok else None,
                 item_count=report.items if ok and outcome.result is not None else None,
             )
-    except Exception as exc:
+    except Exception as exc:  # whatever broke (the database included), record the run as failed
         log.exception("ingest of source %s failed", spec.id)
         conn.rollback()
         report = RunReport(
