@@ -226,3 +226,42 @@ def test_source_new_saves_the_page_through_the_crawler_checks(
         "wrote tests/crawlers/sites/test_salle_test.py",
     ]
     assert (tmp_path / "tests/fixtures/sites/salle_test/page.html").read_bytes() == page
+
+
+def test_accounts_and_token_revocation(
+    env: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    run(capsys, "institution", "add", "rotondes", "--name", "Rotondes", "--country", "LU")
+    monkeypatch.setattr("sys.stdin", io.StringIO("correct horse battery\n"))
+    assert run(capsys, "account", "add", "Prog@Rotondes.lu", "--institution", "rotondes") == (
+        0,
+        ["account prog@rotondes.lu created (member of rotondes); they can sign in at /submit"],
+        "",
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO("another long secret\n"))
+    code, out, _ = run(capsys, "account", "add", "mod@pluriel.lu", "--moderator", "--region", "LU")
+    assert (code, out) == (
+        0,
+        ["account mod@pluriel.lu created (moderator of LU); they can sign in at /submit"],
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    code, _, err = run(capsys, "account", "add", "x@y.lu", "--institution", "rotondes")
+    assert code == 2
+    assert "password needs at least" in err
+    with connect(env) as conn:
+        row = conn.execute(
+            "select password_hash from account where email = 'prog@rotondes.lu'"
+        ).fetchone()
+    assert row is not None
+    assert "correct horse" not in row["password_hash"]
+
+    token = run(capsys, "token", "create", "--institution", "rotondes")[1][-1]
+    prefix = token.split("_")[1]
+    assert run(capsys, "token", "revoke", prefix) == (0, [f"token {prefix} revoked"], "")
+    assert run(capsys, "token", "revoke", prefix) == (
+        2,
+        [],
+        f"pluriel: no live token with prefix {prefix!r}",
+    )

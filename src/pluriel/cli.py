@@ -234,6 +234,50 @@ def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_token_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    from pluriel.store import accounts
+
+    with _open(settings) as conn:
+        revoked = accounts.revoke_token(conn, args.prefix, now=datetime.now(UTC))
+        conn.commit()
+    if not revoked:
+        raise PlurielError(f"no live token with prefix {args.prefix!r}")
+    _out(f"token {args.prefix} revoked")
+    return 0
+
+
+def _read_password() -> str:
+    """From the terminal without echo, or one line of standard input (scripts)."""
+    import getpass
+
+    if sys.stdin.isatty():
+        return getpass.getpass("Password: ")
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_account_add(args: argparse.Namespace, settings: Settings) -> int:
+    from pluriel.store import accounts
+
+    with _open(settings) as conn:
+        institution_id = _institution(conn, args.institution).id if args.institution else None
+        account = accounts.create_account(
+            conn,
+            email=args.email,
+            password=_read_password(),
+            institution_id=institution_id,
+            role="moderator" if args.moderator else "member",
+            region=args.region,
+        )
+        conn.commit()
+    what = (
+        f"moderator of {account.region or 'every region'}"
+        if account.role == "moderator"
+        else f"member of {args.institution}"
+    )
+    _out(f"account {account.email} created ({what}); they can sign in at /submit")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     url = resolve_database_url(settings)
     with connect(url) as conn:
@@ -293,7 +337,7 @@ def _serve(
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    from pluriel.demo.run import register_demo_sources, serve_demo_site
+    from pluriel.demo.run import ensure_demo_accounts, register_demo_sources, serve_demo_site
 
     url = resolve_database_url(settings)
     _out(f"database: {'DATABASE_URL' if settings.database_url else settings.home / 'pgdata'}")
@@ -316,13 +360,17 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
             "select count(*) as events, count(distinct institution_id) as institutions"
             " from event where deleted_at is null"
         ).fetchone()
+        logins = ensure_demo_accounts(conn)
     if counts:
         _out(f"{counts['events']} events from {counts['institutions']} institutions")
     if not ok:
         _err("pluriel: some demo sources failed; see above")
     if args.no_serve:
         return 0 if ok else 1
-    _out(f"serving on http://{args.host}:{args.port}/graphql")
+    base = f"http://{args.host}:{args.port}"
+    _out(f"serving on {base}/graphql — the widget at {base}/widget, feeds at {base}/feeds/…")
+    for email, password in logins:
+        _out(f"  demo login for {base}/submit and /moderation: {email} / {password}")
     return _serve(settings, url, host=args.host, port=args.port)
 
 
@@ -475,6 +523,20 @@ def build_parser() -> argparse.ArgumentParser:
     owner.add_argument("--institution")
     owner.add_argument("--portal")
     create.set_defaults(func=cmd_token_create)
+    revoke = token.add_parser("revoke", help="revoke a token by its prefix (plr_PREFIX_…)")
+    revoke.add_argument("prefix")
+    revoke.set_defaults(func=cmd_token_revoke)
+
+    account = sub.add_parser("account").add_subparsers(dest="account_command", required=True)
+    add_account = account.add_parser(
+        "add", help="create a member or moderator account (password read from stdin)"
+    )
+    add_account.add_argument("email")
+    who = add_account.add_mutually_exclusive_group(required=True)
+    who.add_argument("--institution", help="a member of this institution")
+    who.add_argument("--moderator", action="store_true", help="a moderator")
+    add_account.add_argument("--region", help="the moderator's region or country, e.g. LU")
+    add_account.set_defaults(func=cmd_account_add)
     return parser
 
 

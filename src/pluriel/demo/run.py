@@ -17,9 +17,15 @@ from pluriel.demo.catalog import sources
 from pluriel.demo.server import DemoSiteServer, serve_site
 from pluriel.demo.site import Document, build_site
 from pluriel.model import SourceSpec
-from pluriel.store import registry
+from pluriel.store import accounts, registry
 
-__all__ = ["SITE_PORT", "register_demo_sources", "serve_demo_site"]
+__all__ = [
+    "DEMO_ACCOUNTS",
+    "SITE_PORT",
+    "ensure_demo_accounts",
+    "register_demo_sources",
+    "serve_demo_site",
+]
 
 Conn = psycopg.Connection[dict[str, Any]]
 
@@ -62,6 +68,32 @@ def register_demo_sources(conn: Conn, base_url: str) -> list[SourceSpec]:
 #: The fixture site's preferred port: a stable address keeps event URLs, validators
 #: and RPDE checkpoints valid from one demo run to the next.
 SITE_PORT = 8642
+
+
+#: Accounts the demo creates so that /submit and /moderation can be tried at once.
+#: Local demo only: the passwords are printed by ``pluriel demo``.
+DEMO_ACCOUNTS = (
+    ("programme@cine-stanislas.example", "cine-stanislas", "member", "demo-cinema-2026"),
+    ("moderation@pluriel.example", None, "moderator", "demo-moderation-2026"),
+)
+
+
+def ensure_demo_accounts(conn: Conn) -> list[tuple[str, str]]:
+    """Create the demo's member and moderator once; return (email, password) pairs."""
+    for email, slug, role, password in DEMO_ACCOUNTS:
+        exists = conn.execute("select 1 from account where email = %s", (email,)).fetchone()
+        if exists:
+            continue
+        institution = registry.get_institution(conn, slug) if slug else None
+        accounts.create_account(
+            conn,
+            email=email,
+            password=password,
+            role=role,
+            institution_id=institution.id if institution else None,
+        )
+    conn.commit()
+    return [(email, password) for email, _, _, password in DEMO_ACCOUNTS]
 
 
 def serve_demo_site(today: date | None = None) -> DemoSiteServer:
