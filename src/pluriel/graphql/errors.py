@@ -4,14 +4,23 @@
     └── InputError     a bad argument: malformed cursor, ``first`` out of range, naive datetime
 
 Anything else raised while resolving is a bug or an outage; outside debug its
-message is replaced by a generic one so internals never leak.
+message is replaced by a generic one so internals never leak. An outage (the
+database unreachable) keeps a code of its own, ``SERVICE_UNAVAILABLE``, so the
+web layer can answer 503 instead of 200.
 """
 
 from __future__ import annotations
 
+import psycopg
+from psycopg_pool import PoolTimeout
+from strawberry.extensions import MaskErrors
+
 from graphql import GraphQLError
 
-__all__ = ["InputError", "should_mask"]
+__all__ = ["UNAVAILABLE", "InputError", "Masking", "should_mask"]
+
+#: The code of an error caused by the database being away: the web layer answers 503.
+UNAVAILABLE = "SERVICE_UNAVAILABLE"
 
 
 class InputError(Exception):
@@ -26,3 +35,17 @@ def should_mask(error: GraphQLError) -> bool:
     """
     original = error.original_error
     return original is not None and not isinstance(original, InputError | GraphQLError)
+
+
+class Masking(MaskErrors):
+    """Masks unexpected errors, but names an outage as one (without its internals)."""
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        if isinstance(error.original_error, psycopg.OperationalError | PoolTimeout):
+            return GraphQLError(
+                "the database is unavailable; retry shortly",
+                nodes=error.nodes,
+                path=error.path,
+                extensions={"code": UNAVAILABLE},
+            )
+        return super().anonymise_error(error)

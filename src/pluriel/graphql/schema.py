@@ -20,7 +20,6 @@ from strawberry import Info
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -33,7 +32,7 @@ from strawberry.types import ExecutionContext
 from graphql import GraphQLError
 from pluriel.graphql import cursors
 from pluriel.graphql.context import Context
-from pluriel.graphql.errors import InputError, should_mask
+from pluriel.graphql.errors import InputError, Masking, should_mask
 from pluriel.graphql.types import (
     Category,
     Change,
@@ -157,7 +156,18 @@ def _int_id(value: str, what: str) -> int:
 def _text_argument(text: str | None) -> str | None:
     if text is not None and len(text) > MAX_TEXT:
         raise InputError(f"`text` is limited to {MAX_TEXT} characters")
-    return text
+    return _no_nul(text, "text")
+
+
+def _no_nul(value: str | None, name: str) -> str | None:
+    """PostgreSQL text cannot hold NUL: say so to the client instead of failing inside."""
+    if value is not None and "\x00" in value:
+        raise InputError(f"`{name}` contains a NUL character")
+    return value
+
+
+def _strings(values: list[str] | None, name: str) -> tuple[str, ...]:
+    return tuple(v for v in values or () if _no_nul(v, name) is not None)
 
 
 def _read_filter(flt: EventFilter | None, now: datetime) -> read.ReadFilter:
@@ -176,15 +186,15 @@ def _read_filter(flt: EventFilter | None, now: datetime) -> read.ReadFilter:
         window=read.Window(start, end),
         text=flt.text,
         countries=tuple(c.upper() for c in countries),
-        categories=tuple(flt.categories or ()),
+        categories=_strings(flt.categories, "categories"),
         institution_ids=tuple(_int_id(i, "institution id") for i in flt.institution_ids or ()),
         place_ids=tuple(_int_id(i, "place id") for i in flt.place_ids or ()),
-        localities=tuple(flt.localities or ()),
-        languages=tuple(normalise_lang(lang) for lang in flt.languages or ()),
+        localities=_strings(flt.localities, "localities"),
+        languages=tuple(normalise_lang(lang) for lang in _strings(flt.languages, "languages")),
         statuses=tuple(status.value for status in flt.statuses or ()),
         attendance_modes=tuple(mode.value for mode in flt.attendance_modes or ()),
         free=flt.free,
-        accessibility=tuple(flt.accessibility or ()),
+        accessibility=_strings(flt.accessibility, "accessibility"),
         near=None if flt.near is None else _near(flt.near),
     )
 
@@ -423,7 +433,7 @@ def build_schema(*, debug: bool = False, introspection: bool = True) -> strawber
     if not introspection:
         extensions.append(DisableIntrospection)
     if not debug:
-        extensions.append(lambda: MaskErrors(should_mask_error=should_mask))
+        extensions.append(lambda: Masking(should_mask_error=should_mask))
     # Inline: mutations import the schema's types, so they load after this module.
     from pluriel.graphql.mutations import Mutation
 

@@ -80,8 +80,11 @@ def strip_markup(value: str | None) -> str:
     """Plain text for titles and names: tags removed, entities decoded, space folded."""
     if not value:
         return ""
-    without_tags = nh3.clean(value, tags=set(), strip_comments=True)
-    text = html.unescape(without_tags).replace("\r\n", "\n").replace("\r", "\n")
+    text = html.unescape(nh3.clean(value, tags=set(), strip_comments=True))
+    if "<" in text:
+        # Entity-encoded markup ("&lt;script&gt;") is markup once decoded: strip it too.
+        text = html.unescape(nh3.clean(text, tags=set(), strip_comments=True))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _SPACE.sub(" ", text)
     text = _BLANK_LINES.sub("\n\n", text)
     return "\n".join(line.strip() for line in text.split("\n")).strip()

@@ -38,7 +38,7 @@ def parse_amount(value: object) -> Decimal | None:
         return None
     if isinstance(value, int | float):
         try:
-            return Decimal(str(value))
+            return _finite(Decimal(str(value)))
         except InvalidOperation:
             return None
     if not isinstance(value, str):
@@ -58,9 +58,14 @@ def _to_decimal(token: str) -> Decimal | None:
         # "1.500" or "1,500": three digits after the last mark make it a thousands separator.
         digits = integer + tail if decimals == 3 else f"{integer}.{tail}"
     try:
-        return Decimal(digits)
+        return _finite(Decimal(digits))
     except InvalidOperation:
         return None
+
+
+def _finite(amount: Decimal) -> Decimal | None:
+    """``1e999`` and ``NaN`` are not prices."""
+    return amount if amount.is_finite() else None
 
 
 def currency_of(text: str) -> str | None:

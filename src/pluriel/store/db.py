@@ -69,13 +69,18 @@ def connect(url: str, *, autocommit: bool = False) -> psycopg.Connection[dict[st
 
 
 def open_async_pool(
-    url: str, *, min_size: int = 1, max_size: int = 8
+    url: str, *, min_size: int = 1, max_size: int = 8, timeout: float = 30.0
 ) -> AsyncConnectionPool[psycopg.AsyncConnection[dict[str, Any]]]:
-    """A pool for the web app; the caller opens it in its lifespan."""
+    """A pool for the web app; the caller opens it in its lifespan.
+
+    ``timeout`` bounds the wait for a connection: while the database is away
+    requests fail fast (503) instead of queueing.
+    """
     return AsyncConnectionPool(
         url,
         min_size=min_size,
         max_size=max_size,
+        timeout=timeout,
         kwargs={"row_factory": dict_row, "autocommit": True},
         open=False,
         name="pluriel",

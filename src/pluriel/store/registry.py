@@ -186,6 +186,13 @@ class RunRecord:
 
 
 def start_run(conn: Conn, source_id: int, *, started_at: datetime) -> int:
+    """Open a run; a run of this source left ``running`` (its process or database died) fails."""
+    conn.execute(
+        "update source_run set status = 'failed', finished_at = %s,"
+        " error = 'interrupted: the crawl or the database stopped before the run was recorded'"
+        " where source_id = %s and status = 'running'",
+        (started_at, source_id),
+    )
     row = conn.execute(
         "insert into source_run (source_id, started_at, status) values (%s, %s, 'running')"
         " returning id",

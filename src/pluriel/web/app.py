@@ -44,6 +44,8 @@ __all__ = ["ANONYMOUS_POINTS", "MAX_BODY_BYTES", "PORTAL_POINTS", "create_app"]
 MAX_BODY_BYTES = 1_000_000
 #: How long /healthz waits for a connection before calling the database down.
 HEALTH_TIMEOUT = 2.0
+#: How long a request waits for a pooled connection before it is answered 503.
+POOL_TIMEOUT = 5.0
 #: Query-cost points a minute: per anonymous client address, and per portal key.
 #: A page of 20 events with place and categories costs about 200, a page of
 #: 100 changes with their events about 6,000.
@@ -119,7 +121,10 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         pool = open_async_pool(
-            read_url or database_url, min_size=settings.pool_min, max_size=settings.pool_max
+            read_url or database_url,
+            min_size=settings.pool_min,
+            max_size=settings.pool_max,
+            timeout=POOL_TIMEOUT,
         )
         await pool.open(wait=False)
         state.pool = pool

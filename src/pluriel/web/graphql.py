@@ -34,6 +34,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pluriel.graphql.cost import query_cost
 from pluriel.graphql.documents import TrustedDocument, document_id
+from pluriel.graphql.errors import UNAVAILABLE
 from pluriel.graphql.pool import Pool
 from pluriel.ops.metrics import observe_query_cost
 from pluriel.store.keys import KeyIdentity, lookup_key
@@ -122,7 +123,13 @@ class GraphQLGate:
         else:
             body = await request.body()
             payload = _json_body(body) if _is_json(request.headers) else None
-            if not isinstance(payload, dict):
+            if isinstance(payload, list):
+                raise RequestError(
+                    400, "batched queries are not supported: send one object", "BATCH_NOT_SUPPORTED"
+                )
+            if payload is not None and not isinstance(payload, dict):
+                raise RequestError(400, "the JSON body must be an object", "BAD_REQUEST")
+            if payload is None:
                 await self._charge(request, identity, 1)
                 await self.app(scope, _replay(body), send)
                 return
@@ -143,6 +150,13 @@ class GraphQLGate:
                 await self._answer(request, identity, method, cached)(scope, request.receive, send)
                 return
         captured = await self._run(scope, method, payload)
+        if captured.status == 200 and f'"{UNAVAILABLE}"'.encode() in captured.body:
+            raise RequestError(
+                503,
+                "the database is unavailable; retry shortly",
+                UNAVAILABLE,
+                {"Retry-After": "5"},
+            )
         if key is not None and captured.status == 200 and not _has_errors(captured.body):
             self._remember(key, captured)
         await self._answer(request, identity, method, captured)(scope, request.receive, send)
