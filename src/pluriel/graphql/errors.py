@@ -12,7 +12,7 @@ web layer can answer 503 instead of 200.
 from __future__ import annotations
 
 import psycopg
-from psycopg_pool import PoolTimeout
+from psycopg_pool import PoolClosed, PoolTimeout
 from strawberry.extensions import MaskErrors
 
 from graphql import GraphQLError
@@ -41,7 +41,10 @@ class Masking(MaskErrors):
     """Masks unexpected errors, but names an outage as one (without its internals)."""
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        if isinstance(error.original_error, psycopg.OperationalError | PoolTimeout):
+        original = error.original_error
+        # A closed pool is our own lifecycle bug, not the database being away.
+        outage = isinstance(original, psycopg.OperationalError | PoolTimeout)
+        if outage and not isinstance(original, PoolClosed):
             return GraphQLError(
                 "the database is unavailable; retry shortly",
                 nodes=error.nodes,
