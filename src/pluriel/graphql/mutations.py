@@ -650,6 +650,26 @@ def _mutation(description: str, permission: type[BasePermission]) -> Callable[[_
     )
 
 
+async def _cancel(
+    info: Info[Context, None],
+    id: strawberry.ID,
+    lang: str | None,
+    action: Callable[[Conn, int, Actor, int, str, datetime], Any],
+) -> EventPayload:
+    """Cancel an event or one date: the same checks, one transaction, the event back."""
+    actor = await _actor(info)
+    ui = _lang(info, lang)
+    institution, denied = _institution(actor, ui)
+    target = _int(id)
+    if institution is None or target is None:
+        return EventPayload(event=None, errors=denied or _bad_id(ui))
+    now = info.context.now
+    result = await _write(info, lambda conn: action(conn, institution, actor, target, ui, now))
+    return EventPayload(
+        event=await _event(info, result.event_id, lang), errors=_errors(result.errors)
+    )
+
+
 @strawberry.type
 class Mutation:
     @_mutation("Submit an event; the same externalId again updates it.", CanWrite)
@@ -709,27 +729,19 @@ class Mutation:
         reason: str | None = None,
         lang: str | None = None,
     ) -> EventPayload:
-        actor = await _actor(info)
-        ui = _lang(info, lang)
-        institution, denied = _institution(actor, ui)
-        event_id = _int(id)
-        if institution is None or event_id is None:
-            return EventPayload(event=None, errors=denied or _bad_id(ui))
-        now = info.context.now
-        result = await _write(
+        return await _cancel(
             info,
-            lambda conn: ingest.cancel_event(
+            id,
+            lang,
+            lambda conn, institution, actor, target, ui, now: ingest.cancel_event(
                 conn,
                 institution_id=institution,
                 actor=actor,
-                event_id=event_id,
+                event_id=target,
                 reason=reason,
                 lang=ui,
                 now=now,
             ),
-        )
-        return EventPayload(
-            event=await _event(info, result.event_id, lang), errors=_errors(result.errors)
         )
 
     @_mutation("Cancel one date of an event.", CanWrite)
@@ -740,27 +752,19 @@ class Mutation:
         reason: str | None = None,
         lang: str | None = None,
     ) -> EventPayload:
-        actor = await _actor(info)
-        ui = _lang(info, lang)
-        institution, denied = _institution(actor, ui)
-        occurrence_id = _int(id)
-        if institution is None or occurrence_id is None:
-            return EventPayload(event=None, errors=denied or _bad_id(ui))
-        now = info.context.now
-        result = await _write(
+        return await _cancel(
             info,
-            lambda conn: ingest.cancel_occurrence(
+            id,
+            lang,
+            lambda conn, institution, actor, target, ui, now: ingest.cancel_occurrence(
                 conn,
                 institution_id=institution,
                 actor=actor,
-                occurrence_id=occurrence_id,
+                occurrence_id=target,
                 reason=reason,
                 lang=ui,
                 now=now,
             ),
-        )
-        return EventPayload(
-            event=await _event(info, result.event_id, lang), errors=_errors(result.errors)
         )
 
     @_mutation("Withdraw an event; it stays in the change feed as deleted.", CanWrite)
