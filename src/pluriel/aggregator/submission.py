@@ -431,25 +431,7 @@ def approve_submission(
                 return ModerationResult(submission_id, None, errors=tuple(problems))
             spec = store.ensure_own_source(conn, institution, "submission")
             event_id = _publish(conn, spec, event, now=now, join=submission.event_id)
-        saved = store.set_submission_status(
-            conn,
-            submission_id,
-            status="approved",
-            moderator=moderator.label,
-            now=now,
-            event_id=event_id,
-        )
-        store.record_audit(
-            conn,
-            actor=moderator.label,
-            action="approve",
-            entity="submission",
-            entity_id=submission_id,
-            before=_snapshot(submission),
-            after=_snapshot(saved),
-            now=now,
-        )
-        return ModerationResult(submission_id, "approved", saved.event_id)
+        return _conclude(conn, submission, "approved", moderator, now, "approve", event_id=event_id)
 
 
 def reject_submission(
@@ -473,25 +455,35 @@ def reject_submission(
         submission, _, errors = _moderate(conn, submission_id, moderator, lang)
         if submission is None:
             return ModerationResult(submission_id, None, errors=errors)
-        saved = store.set_submission_status(
-            conn,
-            submission_id,
-            status="rejected",
-            moderator=moderator.label,
-            now=now,
-            reason=text[:MAX_REASON],
+        return _conclude(
+            conn, submission, "rejected", moderator, now, "reject", reason=text[:MAX_REASON]
         )
-        store.record_audit(
-            conn,
-            actor=moderator.label,
-            action="reject",
-            entity="submission",
-            entity_id=submission_id,
-            before=_snapshot(submission),
-            after=_snapshot(saved),
-            now=now,
-        )
-        return ModerationResult(submission_id, "rejected", saved.event_id)
+
+
+def _conclude(
+    conn: Conn,
+    submission: Submission,
+    status: str,
+    moderator: Actor,
+    now: datetime,
+    action: str,
+    **change: Any,
+) -> ModerationResult:
+    """Record a moderator's decision on a submission, with its audit row."""
+    saved = store.set_submission_status(
+        conn, submission.id, status=status, moderator=moderator.label, now=now, **change
+    )
+    store.record_audit(
+        conn,
+        actor=moderator.label,
+        action=action,
+        entity="submission",
+        entity_id=submission.id,
+        before=_snapshot(submission),
+        after=_snapshot(saved),
+        now=now,
+    )
+    return ModerationResult(submission.id, status, saved.event_id)
 
 
 # -- withdrawing information ------------------------------------------------------
